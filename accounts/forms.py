@@ -1,0 +1,38 @@
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
+from django.template import loader
+from django.utils.translation import gettext_lazy as _
+
+from .tasks import send_email
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "Wrong e-mail address or password. Note that the account is locked for a while "
+            "after repeated failed attempts."
+        ),
+        "inactive": _("This account is inactive."),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail address")
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Sends the reset e-mail through the task queue, after the request's transaction."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        transaction.on_commit(lambda: send_email.delay(subject, body, [to_email]))

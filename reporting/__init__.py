@@ -1,0 +1,1 @@
+"""Published results: the Excel results file, municipality pages and the open API (issue 6)."""

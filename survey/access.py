@@ -1,0 +1,65 @@
+"""The one place that decides who may see and change what. Views call these before anything else.
+
+Respondents see only the units they are assigned to; any other unit is a 404, so that they
+cannot even learn which codes exist. Staff roles see every unit; what they may change depends
+on the role."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+
+from .models import ReportingUnit
+
+Role = User.Role
+STAFF_ROLES = {Role.COORDINATOR, Role.ANALYST, Role.ADMIN}
+
+
+def has_role(user: User, *roles: str) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.role in roles or user.is_superuser))
+
+
+def can_read_register(user: User) -> bool:
+    return has_role(user, *STAFF_ROLES)
+
+
+def can_manage_register(user: User) -> bool:
+    return has_role(user, Role.COORDINATOR, Role.ADMIN)
+
+
+def can_change_answers(user: User, unit: ReportingUnit) -> bool:
+    """Respondents answer for their own units; coordinators may answer on a unit's behalf."""
+    if has_role(user, Role.COORDINATOR, Role.ADMIN):
+        return True
+    return has_role(user, Role.RESPONDENT) and user.unit_assignments.filter(unit=unit).exists()
+
+
+def can_change_indicator_definitions(user: User) -> bool:
+    return has_role(user, Role.ANALYST, Role.ADMIN)
+
+
+def units_for_user(user: User) -> QuerySet[ReportingUnit]:
+    units = ReportingUnit.objects.select_related("county", "parent")
+    if can_read_register(user):
+        return units
+    if has_role(user, Role.RESPONDENT):
+        return units.filter(assignments__user=user)
+    return units.none()
+
+
+def get_unit_for_user(user: User, code: str, *, write: bool = False) -> ReportingUnit:
+    unit = get_object_or_404(units_for_user(user), code=code)
+    if write and not can_change_answers(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def require_register_reader(user: User) -> None:
+    if not can_read_register(user):
+        raise PermissionDenied
+
+
+def require_register_manager(user: User) -> None:
+    if not can_manage_register(user):
+        raise PermissionDenied

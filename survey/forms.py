@@ -1,0 +1,52 @@
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import County, ReportingUnit
+
+
+def _year_field(label: str, help_text: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=settings.FIRST_SURVEY_YEAR,
+        max_value=timezone.localdate().year + 5,
+        initial=timezone.localdate().year,
+    )
+
+
+class UnitCreateForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^\d{4}(-\d{2})?$",
+        help_text=_("Four digits for a municipality; the municipality's code, a hyphen and two digits for a district."),
+        error_messages={"invalid": _("Enter a code such as 0114 or 0180-18.")},
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReportingUnit.Kind.choices)
+    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.all(), required=False)
+    parent = forms.ModelChoiceField(
+        label=_("Municipality (for a district)"),
+        queryset=ReportingUnit.objects.filter(kind=ReportingUnit.Kind.MUNICIPALITY),
+        required=False,
+    )
+    organisation_type = forms.CharField(label=_("Type of organisation"), max_length=100, required=False)
+    first_year = _year_field(_("Reports from year"), _("The first survey year the unit answers."))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") == ReportingUnit.Kind.MUNICIPALITY and not data.get("county"):
+            self.add_error("county", _("Choose the county of the municipality."))
+        if data.get("kind") and data["kind"] != ReportingUnit.Kind.MUNICIPALITY and not data.get("parent"):
+            self.add_error("parent", _("Choose the municipality the district belongs to."))
+        return data
+
+
+class UnitRetireForm(forms.Form):
+    first_year_without = _year_field(
+        _("No longer reports from year"), _("The first survey year in which the unit does not answer.")
+    )
+    successor = forms.ModelChoiceField(
+        label=_("Successor (optional)"), queryset=ReportingUnit.objects.all(), required=False
+    )
