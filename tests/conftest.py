@@ -1,0 +1,43 @@
+import pytest
+
+from config.celery import app as celery_app
+from survey.register import load_register
+
+from .factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
+    """Loads the shipped register once; every test starts from it and rolls back."""
+    with django_db_blocker.unblock():
+        load_register()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):  # noqa: ANN001
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+    # Tasks run inline in tests, also when REDIS_URL is set; the worker test turns this off.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def respondent(db):  # noqa: ANN001
+    """A respondent of Kalmar (0880)."""
+    return UserFactory.respondent(units=["0880"])
+
+
+@pytest.fixture
+def coordinator(db):  # noqa: ANN001
+    return UserFactory(role="coordinator")
+
+
+@pytest.fixture
+def analyst(db):  # noqa: ANN001
+    return UserFactory(role="analyst")
+
+
+@pytest.fixture
+def admin_user(db):  # noqa: ANN001
+    return UserFactory(role="admin", is_staff=True, is_superuser=True)
