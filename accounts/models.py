@@ -16,6 +16,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # E-mail addresses are compared without regard to case at login.
+        return self.get(email__iexact=username)
+
     def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
         fields.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
         return self.create_user(email, password, **fields)

@@ -61,11 +61,14 @@ class ReportingUnit(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_valid_to_after_valid_from",
             ),
             models.CheckConstraint(
-                condition=Q(kind="municipality", parent__isnull=True) | (~Q(kind="municipality") & Q(parent__isnull=False)),
+                condition=Q(kind="municipality", parent__isnull=True)
+                | (~Q(kind="municipality") & Q(parent__isnull=False)),
                 name="unit_district_has_parent",
             ),
         ]
@@ -128,6 +131,9 @@ class GroupMembership(models.Model):
         ]
         indexes = [models.Index(fields=["year", "group"])]
 
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}: {self.group}"
+
 
 class UnitAssignment(models.Model):
     """Binds a respondent to a reporting unit they answer for."""
@@ -141,6 +147,9 @@ class UnitAssignment(models.Model):
         verbose_name_plural = _("unit assignments")
         constraints = [models.UniqueConstraint(fields=["user", "unit"], name="assignment_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user} – {self.unit}"
+
 
 class AuditEvent(models.Model):
     """Who did what to which object, and when. Written by services, read by coordinators."""
@@ -153,3 +162,6 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.code}"

@@ -16,12 +16,13 @@ def valid_on(day: date) -> Q:
 
 def reporting_units_on(day: date) -> QuerySet[ReportingUnit]:
     """Units that answer a survey opening on `day`: districts in place of their municipality."""
-    valid_districts = ReportingUnit.objects.filter(valid_on(day), kind=ReportingUnit.Kind.DISTRICT, parent=OuterRef("pk"))
+    valid_districts = ReportingUnit.objects.filter(
+        valid_on(day), kind=ReportingUnit.Kind.DISTRICT, parent=OuterRef("pk")
+    )
     return (
         ReportingUnit.objects.filter(valid_on(day))
         .filter(
-            Q(kind=ReportingUnit.Kind.DISTRICT)
-            | (Q(kind=ReportingUnit.Kind.MUNICIPALITY) & ~Exists(valid_districts))
+            Q(kind=ReportingUnit.Kind.DISTRICT) | (Q(kind=ReportingUnit.Kind.MUNICIPALITY) & ~Exists(valid_districts))
         )
         .select_related("county", "parent")
     )

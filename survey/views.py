@@ -59,7 +59,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, code)
-    memberships = GroupMembership.objects.filter(unit=unit).select_related("group", "grouping").order_by("-year", "grouping__code")
+    memberships = (
+        GroupMembership.objects.filter(unit=unit)
+        .select_related("group", "grouping")
+        .order_by("-year", "grouping__code")
+    )
     return render(
         request,
         "survey/unit_detail.html",

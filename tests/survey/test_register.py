@@ -14,8 +14,29 @@ pytestmark = pytest.mark.django_db
 # Municipalities per county, from the reference data's verification (county order 01, 03 … 25).
 MUNICIPALITIES_PER_COUNTY = dict(
     zip(
-        ["01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13",
-         "14", "17", "18", "19", "20", "21", "22", "23", "24", "25"],
+        [
+            "01",
+            "03",
+            "04",
+            "05",
+            "06",
+            "07",
+            "08",
+            "09",
+            "10",
+            "12",
+            "13",
+            "14",
+            "17",
+            "18",
+            "19",
+            "20",
+            "21",
+            "22",
+            "23",
+            "24",
+            "25",
+        ],
         [26, 8, 9, 13, 13, 8, 12, 1, 5, 33, 6, 49, 16, 12, 10, 15, 10, 7, 8, 15, 14],
         strict=True,
     )
@@ -49,7 +70,12 @@ def test_stockholm_and_goteborg_answer_through_their_districts():
     assert "0180" not in codes and "1480" not in codes
     assert "0880" in codes  # Kalmar answers itself
     names_2024 = set(reporting_units_for_year(2024).filter(parent__code="1480").values_list("name", flat=True))
-    assert names_2024 == {"Socialnämnden Nordost", "Socialnämnden Centrum", "Socialnämnden Sydväst", "Socialnämnden Hisingen"}
+    assert names_2024 == {
+        "Socialnämnden Nordost",
+        "Socialnämnden Centrum",
+        "Socialnämnden Sydväst",
+        "Socialnämnden Hisingen",
+    }
 
 
 def test_district_changes_count_from_the_opening_day():
@@ -78,7 +104,9 @@ def test_heby_belongs_to_uppsala_county():
 
 def test_skr_group_is_per_year_and_only_where_the_classification_applies():
     kalmar = ReportingUnit.objects.get(code="0880")
-    skr_years = set(GroupMembership.objects.filter(unit=kalmar, grouping__code="skr-2017").values_list("year", flat=True))
+    skr_years = set(
+        GroupMembership.objects.filter(unit=kalmar, grouping__code="skr-2017").values_list("year", flat=True)
+    )
     assert skr_years == set(range(2017, 2023))
     assert {m.group.code for m in GroupMembership.objects.filter(unit=kalmar, grouping__code="skr-2017")} == {"C6"}
 
@@ -90,7 +118,15 @@ def test_skr_group_sizes_match_skr():
         )
     )
     assert [sizes[code] for code in ["A1", "A2", "B3", "B4", "B5", "C6", "C7", "C8", "C9"]] == [
-        3, 43, 21, 52, 35, 29, 52, 40, 15,
+        3,
+        43,
+        21,
+        52,
+        35,
+        29,
+        52,
+        40,
+        15,
     ]
 
 

@@ -34,7 +34,13 @@ def test_adding_a_unit_with_a_taken_code_says_so_in_swedish(client, coordinator)
     client.force_login(coordinator)
     response = client.post(
         reverse("survey:unit-create"),
-        {"code": "0880", "name": "Kalmar igen", "kind": "municipality", "county": County.objects.get(code="08").pk, "first_year": 2025},
+        {
+            "code": "0880",
+            "name": "Kalmar igen",
+            "kind": "municipality",
+            "county": County.objects.get(code="08").pk,
+            "first_year": 2025,
+        },
     )
     assert response.status_code == 200
     assert "Det finns redan en enhet med koden 0880." in response.content.decode()
@@ -56,7 +62,8 @@ def test_coordinator_retires_a_unit_from_a_year_with_a_successor(client, coordin
     old = ReportingUnit.objects.get(code="1480-13")
     successor = ReportingUnit.objects.get(code="1480-12")
     response = client.post(
-        reverse("survey:unit-retire", kwargs={"code": old.code}), {"first_year_without": 2026, "successor": successor.pk}
+        reverse("survey:unit-retire", kwargs={"code": old.code}),
+        {"first_year_without": 2026, "successor": successor.pk},
     )
     assert response.status_code == 302
     assert old in reporting_units_for_year(2025)
@@ -70,7 +77,10 @@ def test_analyst_reads_the_register_but_cannot_change_it(client, analyst):
     client.force_login(analyst)
     assert client.get(reverse("survey:unit-list")).status_code == 200
     assert client.get(reverse("survey:unit-create")).status_code == 403
-    assert client.post(reverse("survey:unit-retire", kwargs={"code": "0880"}), {"first_year_without": 2026}).status_code == 403
+    assert (
+        client.post(reverse("survey:unit-retire", kwargs={"code": "0880"}), {"first_year_without": 2026}).status_code
+        == 403
+    )
     assert ReportingUnit.objects.get(code="0880").valid_to is None
 
 

@@ -31,7 +31,11 @@ class Command(BaseCommand):
                 password = secrets.token_urlsafe(12)
                 if user is None:
                     user = User.objects.create_user(
-                        email, password, full_name=name, role=role, is_staff=role == User.Role.ADMIN,
+                        email,
+                        password,
+                        full_name=name,
+                        role=role,
+                        is_staff=role == User.Role.ADMIN,
                         is_superuser=role == User.Role.ADMIN,
                     )
                 else:
