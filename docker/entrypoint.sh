@@ -1,0 +1,17 @@
+#!/bin/sh
+# One image, three roles: web (migrates, then gunicorn), worker and beat.
+set -e
+case "$1" in
+  web)
+    python manage.py migrate --noinput
+    python manage.py load_units
+    exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 \
+      --workers "${GUNICORN_WORKERS:-3}" --threads "${GUNICORN_THREADS:-4}" --timeout 60 \
+      --access-logfile - ;;
+  worker)
+    exec celery -A config worker --loglevel=INFO --concurrency "${CELERY_CONCURRENCY:-2}" ;;
+  beat)
+    exec celery -A config beat --loglevel=INFO --schedule /tmp/celerybeat-schedule ;;
+  *)
+    exec "$@" ;;
+esac
