@@ -19,9 +19,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail address")
-        self.fields["username"].widget = forms.EmailInput(
-            attrs={"autofocus": True, "autocomplete": "email", "autocapitalize": "none"}
-        )
+        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"})
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings as django_settings
 
 from config.celery import app as celery_app
 from survey.register import load_register
@@ -13,9 +14,15 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
         load_register()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():  # noqa: ANN202
+    """Test servers speak plain HTTP. Set before any live server builds its middleware;
+    production redirects to HTTPS (see test_deploy_settings.py)."""
+    django_settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):  # noqa: ANN001
-    settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     # Tasks run inline in tests, also when REDIS_URL is set; the worker test turns this off.
     celery_app.conf.task_always_eager = True
