@@ -91,3 +91,23 @@ def test_respondent_sees_own_unit_and_not_anothers(client, respondent):
     assert client.get(reverse("survey:unit-list")).status_code == 403
     home = client.get(reverse("home")).content.decode()
     assert "Kalmar" in home and "Nybro" not in home
+
+
+def test_the_register_can_be_searched_by_name_or_code(client, coordinator):
+    client.force_login(coordinator)
+    by_name = client.get(reverse("survey:unit-list"), {"year": "2024", "q": "kalmar"})
+    assert [unit.code for unit in by_name.context["units"]] == ["0880"]
+    by_code = client.get(reverse("survey:unit-list"), {"year": "2024", "q": "1480"})
+    assert [unit.name for unit in by_code.context["units"]] == [
+        "Socialnämnden Nordost",
+        "Socialnämnden Centrum",
+        "Socialnämnden Sydväst",
+        "Socialnämnden Hisingen",
+    ]
+
+
+def test_all_units_includes_retired_districts(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("survey:unit-list"), {"year": "all", "county": "14"})
+    names = {unit.name for unit in response.context["units"]}
+    assert {"Angered", "Socialnämnden Nordost", "Nämnden för funktionsstöd", "Göteborg"} <= names
