@@ -9,12 +9,13 @@ compare numbers, and a string that is not a number counts as NaN, so that an emp
 neither greater nor smaller than anything.
 
 Supported: ${name}, 'string' and "string", numbers, `.` (the value under test, in
-constraints), = != < <= > >=, and, or, + - * div mod, unary minus, parentheses, and the
+constraints), bare column names of an answer option (in a choice_filter, e.g. `name`), = != < <= > >=, and, or, + - * div mod, unary minus, parentheses, and the
 functions not(), selected(), count-selected(), string-length() and regex().
 """
 
 import math
 import re
+from contextvars import ContextVar
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ Value = str | float | bool
 Answers = Mapping[str, str]
 
 MAX_LENGTH = 2000
+_CHOICE: ContextVar[Mapping[str, str]] = ContextVar("choice", default={})
 
 
 class ExpressionError(ValueError):
@@ -94,6 +96,19 @@ class Reference:
 
     def __str__(self) -> str:
         return "${" + self.name + "}"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A bare name: a column of the answer option under test, in a choice_filter."""
+
+    name: str
+
+    def evaluate(self, answers: Answers, current: str) -> Value:
+        return _CHOICE.get().get(self.name, "")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -215,7 +230,7 @@ class Call:
         return f"{self.function}({', '.join(str(argument) for argument in self.arguments)})"
 
 
-Node = Literal | Reference | Current | Negative | Binary | Call
+Node = Literal | Reference | Field | Current | Negative | Binary | Call
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -314,6 +329,8 @@ class _Parser:
             node = self.binary(0)
             self.expect(")")
             return node
+        if token.kind == "word" and not (self.token.kind == "operator" and self.token.text == "("):
+            return Field(token.text)
         if token.kind == "word":
             if token.text not in FUNCTIONS:
                 raise ExpressionError(_("Unknown function %(name)s") % {"name": repr(token.text)}, token.position)
@@ -335,6 +352,18 @@ class _Parser:
         if token.kind == "end":
             raise ExpressionError(_("The expression ends too early"), token.position)
         raise ExpressionError(_("Unexpected %(token)s") % {"token": repr(token.text)}, token.position)
+
+
+def _fields(node: Node) -> set[str]:
+    if isinstance(node, Field):
+        return {node.name}
+    if isinstance(node, Negative):
+        return _fields(node.operand)
+    if isinstance(node, Binary):
+        return _fields(node.left) | _fields(node.right)
+    if isinstance(node, Call):
+        return set().union(*(_fields(argument) for argument in node.arguments))
+    return set()
 
 
 def _references(node: Node) -> set[str]:
@@ -381,6 +410,11 @@ class Expression:
         return _references(self.tree)
 
     @property
+    def fields(self) -> set[str]:
+        """Bare names (choice columns); only a choice_filter may use them."""
+        return _fields(self.tree)
+
+    @property
     def compared_options(self) -> set[tuple[str, str]]:
         return _selected_literals(self.tree)
 
@@ -389,6 +423,14 @@ class Expression:
 
     def is_true(self, answers: Answers, current: str = "") -> bool:
         return to_boolean(self.evaluate(answers, current))
+
+    def keeps_choice(self, answers: Answers, choice: Mapping[str, str]) -> bool:
+        """For a choice_filter: is the option with these columns (`name`, …) offered?"""
+        token = _CHOICE.set(choice)
+        try:
+            return self.is_true(answers)
+        finally:
+            _CHOICE.reset(token)
 
     def __str__(self) -> str:
         return str(self.tree)

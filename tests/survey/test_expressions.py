@@ -149,3 +149,14 @@ def test_errors_say_what_and_where_in_swedish(text, message, position):
 def test_deep_nesting_is_refused_not_crashing():
     with pytest.raises(ExpressionError):
         parse("(" * 1500 + "1" + ")" * 1500)
+
+
+def test_a_choice_filter_offers_only_the_options_chosen_earlier():
+    only_chosen = parse("selected(${overensk}, name)")
+    answers = {"overensk": "polis kvinnojour"}
+    offered = [
+        name for name in ["kvinnojour", "polis", "primarvard"] if only_chosen.keeps_choice(answers, {"name": name})
+    ]
+    assert offered == ["kvinnojour", "polis"]
+    assert only_chosen.fields == {"name"}
+    assert only_chosen.references == {"overensk"}
