@@ -9,14 +9,15 @@ compare numbers, and a string that is not a number counts as NaN, so that an emp
 neither greater nor smaller than anything.
 
 Supported: ${name}, 'string' and "string", numbers, `.` (the value under test, in
-constraints), bare column names of an answer option (in a choice_filter, e.g. `name`), = != < <= > >=, and, or, + - * div mod, unary minus, parentheses, and the
-functions not(), selected(), count-selected(), string-length() and regex().
+constraints), bare column names of an answer option (in a choice_filter, e.g. `name`),
+= != < <= > >=, and, or, + - * div mod, unary minus, parentheses, and the functions not(),
+selected(), count-selected(), string-length() and regex().
 """
 
 import math
 import re
-from contextvars import ContextVar
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,7 +27,7 @@ Value = str | float | bool
 Answers = Mapping[str, str]
 
 MAX_LENGTH = 2000
-_CHOICE: ContextVar[Mapping[str, str]] = ContextVar("choice", default={})
+_CHOICE: ContextVar[Mapping[str, str] | None] = ContextVar("choice", default=None)
 
 
 class ExpressionError(ValueError):
@@ -105,7 +106,7 @@ class Field:
     name: str
 
     def evaluate(self, answers: Answers, current: str) -> Value:
-        return _CHOICE.get().get(self.name, "")
+        return (_CHOICE.get() or {}).get(self.name, "")
 
     def __str__(self) -> str:
         return self.name

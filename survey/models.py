@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -165,3 +165,102 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.code}"
+
+
+class SurveyRound(models.Model):
+    """One year's questionnaire, e.g. "Öppna jämförelser 2024 – Våld i nära relationer".
+
+    Open means `opens_at <= now < closes_at` (or a unit's extension); nothing flips a flag."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    form_id = models.CharField(_("form id"), max_length=100)
+    version = models.CharField(_("version"), max_length=50)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    source_name = models.CharField(_("file"), max_length=200, blank=True)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_opening")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, *, now: datetime) -> bool:
+        return self.opens_at <= now < self.closes_at
+
+
+class Part(models.Model):
+    """A sub-survey (delenkät), e.g. `allman` or `vinr`: a top-level group of the XLSForm."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="parts")
+    code = models.CharField(_("code"), max_length=50)
+    label = models.CharField(_("label"), max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parts")
+        ordering = ["round", "order"]
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="part_code_unique_in_round")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        SELECT_ONE = "select_one", _("Select one")
+        SELECT_MULTIPLE = "select_multiple", _("Select multiple")
+        INTEGER = "integer", _("Integer")
+        DECIMAL = "decimal", _("Decimal number")
+        TEXT = "text", _("Text")
+        NOTE = "note", _("Note")
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="questions")
+    part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(_("code"), max_length=100)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    label = models.TextField(_("label"))
+    label_en = models.TextField(blank=True)
+    hint = models.TextField(_("hint"), blank=True)
+    hint_en = models.TextField(blank=True)
+    section = models.CharField(_("section"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    required_message = models.TextField(blank=True)
+    # The question's own condition and those of the groups around it, each an expression.
+    relevant = models.JSONField(default=list, blank=True)
+    constraint = models.TextField(blank=True)
+    constraint_message = models.TextField(blank=True)
+    choice_filter = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["round", "order"]
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="question_code_unique_in_round")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    value = models.CharField(_("value"), max_length=100)
+    label = models.TextField(_("label"))
+    label_en = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "order"]
+        constraints = [models.UniqueConstraint(fields=["question", "value"], name="choice_value_unique")]
+
+    def __str__(self) -> str:
+        return self.value

@@ -1,12 +1,16 @@
-from datetime import date
+import zoneinfo
+from datetime import date, datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
 from .audit import record_event
-from .models import County, ReportingUnit
+from .models import Choice, County, Part, Question, ReportingUnit, SurveyRound
+from .xlsform import ParsedForm
 
 
 class RegisterError(Exception):
@@ -68,3 +72,85 @@ def retire_unit(
         successor=successor.code if successor else None,
     )
     return unit
+
+
+class QuestionnaireConflict(Exception):
+    """An upload that would change what a running round's answers depend on."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def default_round_times(year: int) -> tuple[datetime, datetime]:
+    """Seven weeks from 1 February, as the survey is usually fielded."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return datetime(year, 2, 1, tzinfo=zone), datetime(year, 3, 22, tzinfo=zone)
+
+
+def _conflicts(survey_round: SurveyRound, form: ParsedForm) -> list[str]:
+    new = {question.code: question for question in form.questions}
+    problems = []
+    for question in survey_round.questions.prefetch_related("choices"):
+        if question.code not in new:
+            problems.append(_("The question %(code)s is missing.") % {"code": question.code})
+            continue
+        if new[question.code].type != question.type:
+            problems.append(
+                _("The question %(code)s changes type from %(old)s to %(new)s.")
+                % {"code": question.code, "old": question.type, "new": new[question.code].type}
+            )
+        removed = {c.value for c in question.choices.all()} - {c.value for c in new[question.code].choices}
+        if removed:
+            problems.append(
+                _("The question %(code)s loses the options %(options)s.")
+                % {"code": question.code, "options": ", ".join(sorted(removed))}
+            )
+    return problems
+
+
+@transaction.atomic
+def load_questionnaire(*, form: ParsedForm, year: int, source_name: str, user: User | None) -> SurveyRound:
+    """Creates the year's round from a checked form, or updates its texts.
+
+    Once the round has opened, an upload may change texts and hints and add questions, but
+    not remove questions, change their types or remove options."""
+    survey_round = SurveyRound.objects.select_for_update().filter(year=year).first()
+    if survey_round is None:
+        opens_at, closes_at = default_round_times(year)
+        survey_round = SurveyRound(year=year, opens_at=opens_at, closes_at=closes_at)
+    elif survey_round.opens_at <= timezone.now():
+        problems = _conflicts(survey_round, form)
+        if problems:
+            raise QuestionnaireConflict(problems)
+    survey_round.title = form.title
+    survey_round.form_id = form.form_id
+    survey_round.version = form.version
+    survey_round.source_name = source_name
+    survey_round.save()
+
+    parts = {part.code: part for part in survey_round.parts.all()}
+    questions = {question.code: question for question in survey_round.questions.all()}
+    order = 0
+    for part_order, parsed_part in enumerate(form.parts):
+        part = parts.pop(parsed_part.code, None) or Part(round=survey_round, code=parsed_part.code)
+        part.label, part.order = parsed_part.label, part_order
+        part.save()
+        for parsed in parsed_part.questions:
+            question = questions.pop(parsed.code, None) or Question(round=survey_round, code=parsed.code)
+            for name in ("type", "label", "label_en", "hint", "hint_en", "section", "required", "required_message",
+                         "relevant", "constraint", "constraint_message", "choice_filter"):  # fmt: skip
+                setattr(question, name, getattr(parsed, name))
+            question.part, question.order = part, order
+            question.save()
+            order += 1
+            choices = {choice.value: choice for choice in question.choices.all()}
+            for choice_order, parsed_choice in enumerate(parsed.choices):
+                choice = choices.pop(parsed_choice.value, None) or Choice(question=question, value=parsed_choice.value)
+                choice.label, choice.label_en, choice.order = parsed_choice.label, parsed_choice.label_en, choice_order
+                choice.save()
+            Choice.objects.filter(pk__in=[choice.pk for choice in choices.values()]).delete()
+    Question.objects.filter(pk__in=[question.pk for question in questions.values()]).delete()
+    Part.objects.filter(pk__in=[part.pk for part in parts.values()]).delete()
+    record_event("survey.questionnaire.loaded", actor=user, year=year, version=form.version, source=source_name)
+    return survey_round
