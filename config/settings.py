@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "axes",
+    "django_htmx",
     "accounts",
     "survey",
     "indicators",
@@ -41,6 +42,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the result of authentication.
     "axes.middleware.AxesMiddleware",
@@ -126,6 +128,7 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # E-mail: files in a folder in development, SMTP given by EMAIL_URL in production.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in e-mails
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Öppna jämförelser <noreply@oj.example.se>")
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:

@@ -8,7 +8,7 @@ from .health import healthz
 urlpatterns = [
     path("", home, name="home"),
     path("konto/", include("accounts.urls")),
-    path("register/", include("survey.urls")),
+    path("", include("survey.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

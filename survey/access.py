@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 
-from .models import ReportingUnit
+from .models import ReportingUnit, Response
 
 Role = User.Role
 STAFF_ROLES = {Role.COORDINATOR, Role.ANALYST, Role.ADMIN}
@@ -62,4 +62,26 @@ def require_register_reader(user: User) -> None:
 
 def require_register_manager(user: User) -> None:
     if not can_manage_register(user):
+        raise PermissionDenied
+
+
+def responses_for_user(user: User) -> QuerySet[Response]:
+    responses = Response.objects.select_related("round", "unit", "unit__county", "unit__parent")
+    if can_read_register(user):
+        return responses
+    if has_role(user, Role.RESPONDENT):
+        return responses.filter(unit__assignments__user=user)
+    return responses.none()
+
+
+def get_response_for_user(user: User, pk: int, *, write: bool = False) -> Response:
+    """A response the user may see (404 otherwise); with `write`, one they may also answer."""
+    response = get_object_or_404(responses_for_user(user), pk=pk)
+    if write and not can_change_answers(user, response.unit):
+        raise PermissionDenied
+    return response
+
+
+def require_coordinator(user: User) -> None:
+    if not has_role(user, Role.COORDINATOR, Role.ADMIN):
         raise PermissionDenied

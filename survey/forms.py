@@ -50,3 +50,16 @@ class UnitRetireForm(forms.Form):
     successor = forms.ModelChoiceField(
         label=_("Successor (optional)"), queryset=ReportingUnit.objects.all(), required=False
     )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason, shown to the respondents"), max_length=1000)
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateTimeField(
+        label=_("New closing time"),
+        help_text=_("For example 2025-03-31 23:59."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))

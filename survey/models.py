@@ -264,3 +264,87 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+class Response(models.Model):
+    """A unit's response to a round; its existence means the unit is invited."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="responses")
+    unit = models.ForeignKey(ReportingUnit, on_delete=models.PROTECT, related_name="responses")
+    extended_until = models.DateTimeField(_("extended until"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["round", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["round", "unit"], name="one_response_per_unit_and_round")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.round.year}"
+
+    @property
+    def closes_at(self) -> datetime:
+        return max(self.round.closes_at, self.extended_until) if self.extended_until else self.round.closes_at
+
+    def is_open(self, *, now: datetime) -> bool:
+        return self.round.opens_at <= now < self.closes_at
+
+
+class PartSubmission(models.Model):
+    """A submitted part of a response. Reopening deletes the row and keeps the reason in the audit trail."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="submissions")
+    part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="submissions")
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "part"], name="one_submission_per_part")]
+
+    def __str__(self) -> str:
+        return f"{self.response} {self.part.code}"
+
+
+class Answer(models.Model):
+    """One question's answer in one response. Each answer is its own row, so that colleagues
+    changing different questions never overwrite each other; `version` detects a colleague's
+    change to the same question."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}={self.value}"
+
+
+class AnswerChange(models.Model):
+    """The audit trail of answers: every change, who made it, when and through which channel."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web form")
+        API = "api", _("API")
+        IMPORT = "import", _("Import")
+        SYSTEM = "system", _("Skip logic")
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="changes")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="changes")
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.old_value!r} → {self.new_value!r}"

@@ -1,8 +1,10 @@
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from .models import ReportingUnit
+from .models import Answer, Part, PartSubmission, ReportingUnit, Response
 
 
 def default_opening_day(year: int) -> date:
@@ -37,3 +39,32 @@ def valid_during_year(year: int) -> Q:
     return (Q(valid_from__isnull=True) | Q(valid_from__lte=date(year, 12, 31))) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=date(year, 1, 1))
     )
+
+
+@dataclass
+class PartStatus:
+    part: Part
+    status: str  # not_started, started, submitted
+    submission: PartSubmission | None
+    last_change: Answer | None
+
+    @property
+    def label(self) -> str:
+        return {"not_started": _("Not started"), "started": _("Started"), "submitted": _("Submitted")}[self.status]
+
+
+def part_statuses(response: Response) -> list[PartStatus]:
+    """Each part of the response with its status and who last worked on it."""
+    submissions = {
+        s.part_id: s for s in PartSubmission.objects.filter(response=response).select_related("submitted_by")
+    }
+    latest: dict[int, Answer] = {}
+    for answer in (
+        Answer.objects.filter(response=response).select_related("updated_by", "question").order_by("updated_at")
+    ):
+        latest[answer.question.part_id] = answer
+    statuses = []
+    for part in response.round.parts.all():
+        status = "submitted" if part.pk in submissions else "started" if part.pk in latest else "not_started"
+        statuses.append(PartStatus(part, status, submissions.get(part.pk), latest.get(part.pk)))
+    return statuses

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import response_views, views
 
 app_name = "survey"
 
@@ -9,4 +9,11 @@ urlpatterns = [
     path("enheter/ny/", views.unit_create, name="unit-create"),
     path("enheter/<str:code>/", views.unit_detail, name="unit-detail"),
     path("enheter/<str:code>/avveckla/", views.unit_retire, name="unit-retire"),
+    path("svar/<int:pk>/", response_views.response_detail, name="response-detail"),
+    path("svar/<int:pk>/utskrift/", response_views.response_print, name="response-print"),
+    path("svar/<int:pk>/historik/", response_views.response_history, name="response-history"),
+    path("svar/<int:pk>/forlang/", response_views.response_extend, name="response-extend"),
+    path("svar/<int:pk>/<slug:part>/", response_views.response_part, name="response-part"),
+    path("svar/<int:pk>/<slug:part>/granska/", response_views.response_review, name="response-review"),
+    path("svar/<int:pk>/<slug:part>/ateroppna/", response_views.response_reopen, name="response-reopen"),
 ]

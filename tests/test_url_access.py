@@ -4,7 +4,10 @@ The table below must name every URL pattern: a new view fails this test until so
 decided who may reach it."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from survey.models import Response
 
 pytestmark = pytest.mark.django_db
 
@@ -12,14 +15,17 @@ OWN_UNIT, OTHER_UNIT = "0880", "0881"
 
 # name → (kind, kwargs). Kinds:
 #   public   – anyone may open it
-#   unit     – takes a unit code: the respondent gets 200 for their own unit and 404 for another
+#   any-user – every logged-in user (their own account and start pages)
 #   staff    – staff only: the respondent gets 403
-#   any-user – every logged-in user (their own account pages)
+#   unit, response – about one unit or response: the respondent gets 200 for their own, 404 for another's
+#   coordinator-response – a coordinator's action on a response: 403 for the respondent's own, 404 for another's
+#   post-only – takes only POST: 405 for a GET
+# "UNIT" and "RESPONSE" in kwargs are replaced by the own or the other unit's code or response.
 URLS = {
     "home": ("any-user", {}),
     "healthz": ("public", {}),
     "login": ("public", {}),
-    "logout": ("any-user", {}),
+    "logout": ("post-only", {}),
     "password_change": ("any-user", {}),
     "password_change_done": ("any-user", {}),
     "password_reset": ("public", {}),
@@ -28,8 +34,15 @@ URLS = {
     "password_reset_complete": ("public", {}),
     "survey:unit-list": ("staff", {}),
     "survey:unit-create": ("staff", {}),
-    "survey:unit-detail": ("unit", {}),
-    "survey:unit-retire": ("staff-unit", {}),
+    "survey:unit-detail": ("unit", {"code": "UNIT"}),
+    "survey:unit-retire": ("coordinator-unit", {"code": "UNIT"}),
+    "survey:response-detail": ("response", {"pk": "RESPONSE"}),
+    "survey:response-print": ("response", {"pk": "RESPONSE"}),
+    "survey:response-history": ("response", {"pk": "RESPONSE"}),
+    "survey:response-part": ("response", {"pk": "RESPONSE", "part": "vinr"}),
+    "survey:response-review": ("response", {"pk": "RESPONSE", "part": "vinr"}),
+    "survey:response-extend": ("coordinator-response", {"pk": "RESPONSE"}),
+    "survey:response-reopen": ("post-only", {"pk": "RESPONSE", "part": "vinr"}),
 }
 
 
@@ -44,42 +57,62 @@ def url_names(patterns=None, namespace=""):  # noqa: ANN001, ANN201
             yield namespace + pattern.name
 
 
+@pytest.fixture
+def responses():
+    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
+    return {code: Response.objects.get(round__year=2024, unit__code=code) for code in (OWN_UNIT, OTHER_UNIT)}
+
+
+def url_for(name: str, unit_code: str, responses: dict) -> str:
+    kwargs = {
+        key: unit_code if value == "UNIT" else responses[unit_code].pk if value == "RESPONSE" else value
+        for key, value in URLS[name][1].items()
+    }
+    return reverse(name, kwargs=kwargs)
+
+
 def test_the_table_names_every_url_of_the_project():
     assert set(url_names()) == set(URLS)
 
 
 @pytest.mark.parametrize("name", sorted(URLS))
-def test_a_respondent_reaches_only_their_own_unit(client, respondent, name):
-    kind, kwargs = URLS[name]
+def test_a_respondent_reaches_only_their_own_unit(client, respondent, responses, name):
+    kind = URLS[name][0]
     client.force_login(respondent)
-    if kind in ("unit", "staff-unit"):
-        own = client.get(reverse(name, kwargs={"code": OWN_UNIT}))
-        other = client.get(reverse(name, kwargs={"code": OTHER_UNIT}))
-        assert other.status_code in (403, 404)
-        assert own.status_code == (200 if kind == "unit" else 403)
-        return
-    response = client.get(reverse(name, kwargs=kwargs))
-    if kind == "staff":
-        assert response.status_code == 403
-    elif name == "logout":
-        assert response.status_code == 405  # logging out takes a POST
-    else:
-        assert response.status_code in (200, 302)
+    own = client.get(url_for(name, OWN_UNIT, responses)).status_code
+    other = client.get(url_for(name, OTHER_UNIT, responses)).status_code
+    expected = {
+        "public": ((200, 302), (200, 302)),
+        "any-user": ((200,), (200,)),
+        "staff": ((403,), (403,)),
+        "unit": ((200,), (404,)),
+        "response": ((200,), (404,)),
+        "coordinator-unit": ((403,), (403, 404)),
+        "coordinator-response": ((403,), (403, 404)),
+        "post-only": ((405,), (405,)),
+    }[kind]
+    assert own in expected[0] and other in expected[1]
 
 
 @pytest.mark.parametrize("name", sorted(URLS))
-def test_an_anonymous_visitor_reaches_only_public_pages(client, name):
-    kind, kwargs = URLS[name]
-    if kind in ("unit", "staff-unit"):
-        kwargs = {"code": OWN_UNIT}
-    response = client.get(reverse(name, kwargs=kwargs))
+def test_an_anonymous_visitor_reaches_only_public_pages(client, responses, name):
+    kind = URLS[name][0]
+    response = client.get(url_for(name, OWN_UNIT, responses))
     if kind == "public":
         assert response.status_code in (200, 302)
-    elif name == "logout":
-        assert response.status_code == 405
+    elif kind == "post-only":
+        assert response.status_code in (302, 405)
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_respondent_cannot_post_to_another_units_response(client, respondent, responses):
+    client.force_login(respondent)
+    other = responses[OTHER_UNIT]
+    posted = client.post(reverse("survey:response-part", kwargs={"pk": other.pk, "part": "vinr"}), {"fortb_barn": "ja"})
+    assert posted.status_code == 404
+    assert not other.answers.exists()
 
 
 def test_the_admin_site_is_closed_to_respondents_and_coordinators(client, respondent, coordinator):

@@ -38,7 +38,7 @@ def test_pages_fit_a_phone_screen(live, browser):
         browser.get(live.url + "/konto/login/")
         browser.find_element(By.ID, "id_username").send_keys(coordinator.email, Keys.TAB, PASSWORD, Keys.ENTER)
         browser.find_element(By.TAG_NAME, "h1")
-        for path in ("/", "/register/enheter/?year=2024"):
+        for path in ("/", "/enheter/?year=2024"):
             browser.get(live.url + path)
             overflow = browser.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -1,0 +1,182 @@
+"""The respondent's pages: task list, part pages with autosave, review and submit, print, history;
+and the coordinator's reopen and extension. Thin: access, one service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access, services
+from .forms import ExtensionForm, ReopenForm
+from .models import AnswerChange, AuditEvent, Part
+from .part_page import PartPage
+from .selectors import part_statuses
+
+
+def _part(response, code: str) -> Part:  # noqa: ANN001
+    return get_object_or_404(Part, round=response.round, code=code)
+
+
+def _closed_reason(request: HttpRequest, response, part: Part | None) -> str:  # noqa: ANN001
+    try:
+        services.responses.ensure_open(response=response, part=part, now=timezone.now(), user=request.user)
+    except services.ResponseClosed as reason:
+        return str(reason)
+    if not access.can_change_answers(request.user, response.unit):
+        return _("You can read the answers but not change them.")
+    return ""
+
+
+@login_required
+def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    response = access.get_response_for_user(request.user, pk)
+    return render(
+        request,
+        "survey/response_detail.html",
+        {
+            "response": response,
+            "parts": part_statuses(response),
+            "closed_reason": _closed_reason(request, response, None),
+            "reopenings": AuditEvent.objects.filter(code="survey.part.reopened", data__response=response.pk)[:5],
+            "is_coordinator": access.has_role(request.user, "coordinator", "admin"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    response = access.get_response_for_user(request.user, pk)
+    part_obj = _part(response, part)
+    page = PartPage(response, part_obj)
+    closed_reason = _closed_reason(request, response, part_obj)
+    context = {"response": response, "part": part_obj, "page": page, "closed_reason": closed_reason}
+    if request.method == "GET":
+        return render(request, "survey/part_form.html", {**context, "questions": page.views()})
+
+    response = access.get_response_for_user(request.user, pk, write=True)
+    if closed_reason:
+        messages.error(request, closed_reason)
+        return redirect("survey:response-part", pk=pk, part=part)
+    only = request.POST.get("changed") if request.htmx else None
+    relevant_before = page.relevant_codes()
+    changes = page.changes_from_post(request.POST, only=only)
+    result = services.save_answers(response=response, changes=changes, user=request.user)
+    page.refresh()
+    typed = page.typed_values(changes, result)
+    views = page.views(errors=result.errors, typed=typed, conflicts=result.conflicts)
+    context.update(questions=views, result=result, saved_at=timezone.now())
+    if request.htmx:
+        # The changed question, and every question whose visibility or options may have changed.
+        relevant_after = page.relevant_codes()
+        dependent = {
+            view.code
+            for view in views
+            if view.code == only
+            or (view.code in relevant_before) != (view.code in relevant_after)
+            or (only and view.question.choice_filter and f"${{{only}}}" in view.question.choice_filter)
+        }
+        context["swap"] = [view for view in views if view.code in dependent]
+        return render(request, "survey/_autosave.html", context)
+    if result.errors or result.conflicts:
+        return render(request, "survey/part_form.html", context, status=200)
+    messages.success(request, _("Saved %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")})
+    for question in result.removed:
+        messages.info(
+            request,
+            _('The answer to "%(label)s" was removed, as the question is no longer asked.') % {"label": question.label},
+        )
+    return redirect("survey:response-part", pk=pk, part=part)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_review(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    response = access.get_response_for_user(request.user, pk)
+    part_obj = _part(response, part)
+    page = PartPage(response, part_obj)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        response = access.get_response_for_user(request.user, pk, write=True)
+        try:
+            services.submit_part(response=response, part=part_obj, user=request.user)
+        except services.PartIncomplete as incomplete:
+            errors = incomplete.errors
+        except services.ResponseClosed as closed:
+            messages.error(request, str(closed))
+            return redirect("survey:response-detail", pk=pk)
+        else:
+            messages.success(
+                request,
+                _("The part %(part)s has been submitted. A receipt is on its way by e-mail.")
+                % {"part": part_obj.label},
+            )
+            return redirect("survey:response-detail", pk=pk)
+    return render(
+        request,
+        "survey/part_review.html",
+        {
+            "response": response,
+            "part": part_obj,
+            "page": page,
+            "questions": page.views(errors=errors),
+            "errors": errors,
+            "closed_reason": _closed_reason(request, response, part_obj),
+        },
+        status=200,
+    )
+
+
+@login_required
+def response_print(request: HttpRequest, pk: int) -> HttpResponse:
+    response = access.get_response_for_user(request.user, pk)
+    pages = [PartPage(response, part) for part in response.round.parts.all()]
+    return render(
+        request, "survey/response_print.html", {"response": response, "pages": [(p, p.views()) for p in pages]}
+    )
+
+
+@login_required
+def response_history(request: HttpRequest, pk: int) -> HttpResponse:
+    response = access.get_response_for_user(request.user, pk)
+    changes = AnswerChange.objects.filter(response=response).select_related("question", "user")[:500]
+    return render(request, "survey/response_history.html", {"response": response, "changes": changes})
+
+
+@login_required
+@require_POST
+def response_reopen(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    access.require_coordinator(request.user)
+    response = access.get_response_for_user(request.user, pk, write=True)
+    part_obj = _part(response, part)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason that the respondents will see."))
+        return redirect("survey:response-detail", pk=pk)
+    try:
+        services.reopen_part(response=response, part=part_obj, reason=form.cleaned_data["reason"], user=request.user)
+    except services.ResponseClosed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The part %(part)s is open for changes again.") % {"part": part_obj.label})
+    return redirect("survey:response-detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_coordinator(request.user)
+    response = access.get_response_for_user(request.user, pk, write=True)
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.extend_deadline(response=response, user=request.user, **form.cleaned_data)
+        except services.ResponseClosed as error:
+            form.add_error("until", str(error))
+        else:
+            messages.success(request, _("The deadline for %(unit)s was extended.") % {"unit": response.unit.name})
+            return redirect("survey:response-detail", pk=pk)
+    return render(request, "survey/response_extend.html", {"response": response, "form": form})

@@ -1,0 +1,205 @@
+"""Answering: saving answers (autosave, API, import), submitting and reopening parts, extensions."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .. import form_logic
+from ..audit import record_event
+from ..models import Answer, AnswerChange, Part, PartSubmission, Question, Response
+
+
+class ResponseClosed(Exception):
+    """The response cannot be changed now; the message says why, in Swedish."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A value for one question, and the version of the answer the person saw (0: none)."""
+
+    value: str | list[str]
+    base_version: int | None = None
+
+
+@dataclass
+class SaveResult:
+    saved: dict[str, Answer] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    # A colleague changed the same question meanwhile: the stored answer, not overwritten.
+    conflicts: dict[str, Answer | None] = field(default_factory=dict)
+    # Answers dropped because a change made their question irrelevant.
+    removed: list[Question] = field(default_factory=list)
+
+
+def question_specs(questions: list[Question]) -> list[form_logic.QuestionSpec]:
+    return [
+        form_logic.QuestionSpec(
+            code=q.code,
+            type=q.type,
+            label=q.label,
+            required=q.required,
+            required_message=q.required_message,
+            relevant=tuple(q.relevant),
+            constraint=q.constraint,
+            constraint_message=q.constraint_message,
+            choice_filter=q.choice_filter,
+            choices=tuple(form_logic.ChoiceSpec(c.value, c.label) for c in q.choices.all()),
+        )
+        for q in questions
+    ]
+
+
+def round_questions(response: Response) -> list[Question]:
+    return list(response.round.questions.select_related("part").prefetch_related("choices"))
+
+
+def _format_time(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def ensure_open(*, response: Response, part: Part | None, now: datetime, user: User) -> None:
+    """Raises ResponseClosed with the reason when answers cannot be changed."""
+    if now < response.round.opens_at:
+        raise ResponseClosed(_("The survey opens on %(opens)s.") % {"opens": _format_time(response.round.opens_at)})
+    coordinator = user.role in (User.Role.COORDINATOR, User.Role.ADMIN)
+    if not response.is_open(now=now) and not coordinator:
+        raise ResponseClosed(
+            _("The survey closed on %(closes)s. It was open from %(opens)s to %(closes)s.")
+            % {"opens": _format_time(response.round.opens_at), "closes": _format_time(response.closes_at)}
+        )
+    if part is not None and PartSubmission.objects.filter(response=response, part=part).exists():
+        raise ResponseClosed(_("The part %(part)s has been submitted.") % {"part": part.label})
+
+
+@transaction.atomic
+def save_answers(
+    *,
+    response: Response,
+    changes: Mapping[str, Change],
+    user: User,
+    channel: str = AnswerChange.Channel.WEB,
+    now: datetime | None = None,
+) -> SaveResult:
+    """Saves each valid change on its own; a wrong value or a conflict keeps every other answer.
+
+    A change made against an older version of an answer that a colleague has changed since is
+    not applied but returned as a conflict, so the person can see the other value and choose."""
+    now = now or timezone.now()
+    questions = round_questions(response)
+    by_code = {q.code: q for q in questions}
+    unknown = set(changes) - by_code.keys()
+    result = SaveResult(errors={code: _("There is no such question.") for code in unknown})
+    parts = {by_code[code].part for code in changes if code in by_code}
+    for part in parts:
+        ensure_open(response=response, part=part, now=now, user=user)
+
+    specs = question_specs(questions)
+    spec_by_code = {spec.code: spec for spec in specs}
+    stored = {a.question_id: a for a in Answer.objects.select_for_update().filter(response=response)}
+    answers = {q.code: stored[q.pk].value for q in questions if q.pk in stored}
+    audit: list[AnswerChange] = []
+
+    # In questionnaire order, so that an answer can make a later question in the same batch relevant.
+    for question in questions:
+        if question.code not in changes:
+            continue
+        code, change, spec = question.code, changes[question.code], spec_by_code[question.code]
+        value = form_logic.normalize(spec, change.value)
+        current = stored.get(question.pk)
+        current_value = current.value if current else ""
+        if value == current_value:
+            if current:
+                result.saved[code] = current
+            continue
+        if change.base_version is not None and change.base_version != (current.version if current else 0):
+            result.conflicts[code] = current
+            continue
+        if not form_logic.is_relevant(spec, form_logic.effective_answers(specs, answers)):
+            result.errors[code] = _("The question is not asked with the answers given so far.")
+            continue
+        if message := form_logic.validation_error(spec, value, {**answers, code: value}):
+            result.errors[code] = message
+            continue
+        answers[code] = value
+        if current is None:
+            current = Answer(response=response, question=question, version=0)
+        current.value, current.version, current.updated_at, current.updated_by = value, current.version + 1, now, user
+        current.save()
+        stored[question.pk] = current
+        result.saved[code] = current
+        audit.append(
+            AnswerChange(response=response, question=question, old_value=current_value, new_value=value,
+                         user=user, channel=channel, created_at=now)
+        )  # fmt: skip
+
+    # Answers whose question a change made irrelevant are dropped, and the person is told.
+    kept = form_logic.effective_answers(specs, answers)
+    for question in questions:
+        answer = stored.get(question.pk)
+        if answer and answer.value and question.code not in kept:
+            audit.append(
+                AnswerChange(response=response, question=question, old_value=answer.value, new_value="",
+                             user=user, channel=AnswerChange.Channel.SYSTEM, created_at=now)
+            )  # fmt: skip
+            answer.delete()
+            result.removed.append(question)
+            result.saved.pop(question.code, None)
+    AnswerChange.objects.bulk_create(audit)
+    return result
+
+
+class PartIncomplete(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(_("The part has answers that are missing or wrong."))
+        self.errors = errors
+
+
+@transaction.atomic
+def submit_part(*, response: Response, part: Part, user: User, now: datetime | None = None) -> PartSubmission:
+    """Checks every rule of the part again and marks it submitted; the receipt goes by e-mail."""
+    from ..tasks import send_receipt
+
+    now = now or timezone.now()
+    Response.objects.select_for_update().filter(pk=response.pk).get()
+    ensure_open(response=response, part=part, now=now, user=user)
+    questions = round_questions(response)
+    answers = dict(Answer.objects.filter(response=response).values_list("question__code", "value"))
+    specs = question_specs([q for q in questions if q.part_id == part.pk])
+    errors = form_logic.part_errors(specs, answers)
+    if errors:
+        raise PartIncomplete(errors)
+    submission = PartSubmission.objects.create(response=response, part=part, submitted_at=now, submitted_by=user)
+    record_event("survey.part.submitted", actor=user, unit=response.unit, response=response.pk, part=part.code)
+    transaction.on_commit(lambda: send_receipt.delay(submission.pk))
+    return submission
+
+
+@transaction.atomic
+def reopen_part(*, response: Response, part: Part, reason: str, user: User) -> None:
+    """Lets the unit change a submitted part again; the reason is shown to the respondents."""
+    deleted, _count = PartSubmission.objects.filter(response=response, part=part).delete()
+    if not deleted:
+        raise ResponseClosed(_("The part has not been submitted."))
+    record_event(
+        "survey.part.reopened", actor=user, unit=response.unit, response=response.pk, part=part.code, reason=reason
+    )
+
+
+@transaction.atomic
+def extend_deadline(*, response: Response, until: datetime, reason: str, user: User) -> Response:
+    """Moves the closing time for this unit only."""
+    if until <= response.round.closes_at:
+        raise ResponseClosed(_("An extension must end after the round's closing time."))
+    response.extended_until, response.extension_reason = until, reason
+    response.save(update_fields=["extended_until", "extension_reason"])
+    record_event(
+        "survey.response.extended", actor=user, unit=response.unit, response=response.pk,
+        until=until.isoformat(), reason=reason,
+    )  # fmt: skip
+    return response
