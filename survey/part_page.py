@@ -95,18 +95,19 @@ class PartPage:
             section = question.section
         return result
 
-    def changes_from_post(self, data: QueryDict, *, only: str | None = None) -> dict[str, Change]:
+    def changes_from_post(self, data: QueryDict) -> dict[str, Change]:
         """The questions the person changed: their value differs from the one the page showed
-        (`o_<code>`), so that fields they did not touch never overwrite a colleague's answer."""
+        (`o_<code>`), so that fields they did not touch never overwrite a colleague's answer.
+        Autosave posts the whole form too, so a change is never lost if a request is."""
         changes = {}
         for question in self.questions:
             code = question.code
-            if (only and code != only) or question.type == "note":
+            if question.type == "note":
                 continue
             value = " ".join(data.getlist(code)) if question.type == "select_multiple" else data.get(code, "")
             if f"v_{code}" not in data:
                 continue  # not on the page that was posted
-            if only is None and value == data.get(f"o_{code}", ""):
+            if value == data.get(f"o_{code}", ""):
                 continue
             version = data.get(f"v_{code}", "0")
             changes[code] = Change(value, int(version) if version.isdigit() else 0)

@@ -61,23 +61,23 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     if closed_reason:
         messages.error(request, closed_reason)
         return redirect("survey:response-part", pk=pk, part=part)
-    only = request.POST.get("changed") if request.htmx else None
     relevant_before = page.relevant_codes()
-    changes = page.changes_from_post(request.POST, only=only)
+    changes = page.changes_from_post(request.POST)
     result = services.save_answers(response=response, changes=changes, user=request.user)
     page.refresh()
     typed = page.typed_values(changes, result)
     views = page.views(errors=result.errors, typed=typed, conflicts=result.conflicts)
     context.update(questions=views, result=result, saved_at=timezone.now())
     if request.htmx:
-        # The changed question, and every question whose visibility or options may have changed.
+        # The changed questions, and every question whose visibility or options may have changed.
         relevant_after = page.relevant_codes()
+        touched = result.written | result.errors.keys() | result.conflicts.keys() | {request.POST.get("changed")}
         dependent = {
             view.code
             for view in views
-            if view.code == only
+            if view.code in touched
             or (view.code in relevant_before) != (view.code in relevant_after)
-            or (only and view.question.choice_filter and f"${{{only}}}" in view.question.choice_filter)
+            or any(f"${{{code}}}" in view.question.choice_filter for code in result.written)
         }
         context["swap"] = [view for view in views if view.code in dependent]
         return render(request, "survey/_autosave.html", context)

@@ -1,13 +1,9 @@
-// Autosave: each change posts the form with the name of the question that changed; the server
-// saves only that question and answers with the questions to swap (skip logic, errors, status).
+// Autosave posts the whole form on every change; the server saves what differs from what the
+// page showed. The name of the field that changed tells the server which question to redraw,
+// also when its value went back to the saved one (e.g. an error that was corrected).
 document.addEventListener("htmx:configRequest", function (event) {
-  var form = event.detail.elt;
-  if (!form.matches || !form.matches("form[data-autosave]")) return;
   var trigger = event.detail.triggeringEvent;
-  var field = trigger && trigger.target && trigger.target.name;
-  if (!field || field.indexOf("v_") === 0 || field.indexOf("o_") === 0) {
-    event.preventDefault();
-    return;
+  if (trigger && trigger.target && trigger.target.name) {
+    event.detail.parameters["changed"] = trigger.target.name;
   }
-  event.detail.parameters["changed"] = field;
 });

@@ -30,6 +30,7 @@ class Change:
 @dataclass
 class SaveResult:
     saved: dict[str, Answer] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)  # codes whose stored value this save changed
     errors: dict[str, str] = field(default_factory=dict)
     # A colleague changed the same question meanwhile: the stored answer, not overwritten.
     conflicts: dict[str, Answer | None] = field(default_factory=dict)
@@ -133,6 +134,7 @@ def save_answers(
         current.save()
         stored[question.pk] = current
         result.saved[code] = current
+        result.written.add(code)
         audit.append(
             AnswerChange(response=response, question=question, old_value=current_value, new_value=value,
                          user=user, channel=channel, created_at=now)

@@ -6,14 +6,14 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+from survey.models import County
 from survey.register import load_register
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 
 
-@pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def start_chromium() -> webdriver.Chrome:
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.skip("needs Debian's chromium and chromium-driver (installed by .ci/run)")
     options = webdriver.ChromeOptions()
@@ -26,19 +26,46 @@ def browser():  # noqa: ANN201
         "--disable-dev-shm-usage",
         "--no-first-run",
         "--window-size=1280,900",
+        "--force-prefers-reduced-motion",  # Bootstrap scrolls smoothly otherwise, and clicks land mid-scroll
     ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    driver = start_chromium()
     yield driver
     driver.quit()
 
 
 @pytest.fixture
-def live(django_db_blocker, live_server, browser):  # noqa: ANN001, ANN201
-    """The live server; afterwards the register is loaded again, since a live-server test
-    empties the database when it ends. Request it before any other database fixture."""
-    browser.delete_all_cookies()
-    yield live_server
+def second_browser():  # noqa: ANN201
+    """A colleague's browser, for two people working at once."""
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+def _ensure_register(django_db_blocker) -> None:  # noqa: ANN001
     with django_db_blocker.unblock():
-        load_register()
+        if not County.objects.exists():
+            load_register()
+
+
+@pytest.fixture
+def live(live_server, browser, django_db_blocker):  # noqa: ANN001, ANN201
+    """The live server with the register in place. A live-server test runs without a wrapping
+    transaction and empties the database when it ends, so the register is loaded again here."""
+    _ensure_register(django_db_blocker)
+    browser.delete_all_cookies()
+    return live_server
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _register_after_live_tests(django_db_blocker):  # noqa: ANN001, ANN202
+    """Gives the register back to the tests that run after this module."""
+    yield
+    _ensure_register(django_db_blocker)
