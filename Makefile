@@ -25,6 +25,7 @@ run: setup
 	DEBUG=1 $(PY) manage.py load_units
 	DEBUG=1 $(PY) manage.py load_questionnaire --all
 	DEBUG=1 $(PY) manage.py create_demo_users
+	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Open http://127.0.0.1:8000 (stop with Ctrl-C)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

@@ -26,7 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "survey/home.html",
         {
             "units": access.units_for_user(request.user).filter(assignments__user=request.user),
-            "responses": [(response, part_statuses(response)) for response in responses],
+            "responses": [
+                (response, part_statuses(response), response.is_open(now=timezone.now())) for response in responses
+            ],
             "can_read_register": access.can_read_register(request.user),
         },
     )

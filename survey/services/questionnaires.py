@@ -23,9 +23,9 @@ class QuestionnaireConflict(Exception):
 
 
 def default_round_times(year: int) -> tuple[datetime, datetime]:
-    """Seven weeks from 1 February, as the survey is usually fielded."""
+    """Seven weeks from 1 February, as the survey is usually fielded, to the end of 21 March."""
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    return datetime(year, 2, 1, tzinfo=zone), datetime(year, 3, 22, tzinfo=zone)
+    return datetime(year, 2, 1, tzinfo=zone), datetime(year, 3, 21, 23, 59, 59, tzinfo=zone)
 
 
 def _conflicts(survey_round: SurveyRound, form: ParsedForm) -> list[str]:
