@@ -63,3 +63,12 @@ class ExtensionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QuestionnaireUploadForm(forms.Form):
+    year = forms.IntegerField(label=_("Survey year"), min_value=2016, max_value=2100)
+    file = forms.FileField(
+        label=_("XLSForm file"),
+        help_text=_("An .xlsx file or XLSForm's markdown form (.md), at most 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.md"}),
+    )

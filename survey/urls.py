@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import response_views, views
+from . import response_views, round_views, views
 
 app_name = "survey"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("enheter/ny/", views.unit_create, name="unit-create"),
     path("enheter/<str:code>/", views.unit_detail, name="unit-detail"),
     path("enheter/<str:code>/avveckla/", views.unit_retire, name="unit-retire"),
+    path("enkater/", round_views.round_list, name="round-list"),
+    path("enkater/ladda-upp/", round_views.questionnaire_upload, name="questionnaire-upload"),
     path("svar/<int:pk>/", response_views.response_detail, name="response-detail"),
     path("svar/<int:pk>/utskrift/", response_views.response_print, name="response-print"),
     path("svar/<int:pk>/historik/", response_views.response_history, name="response-history"),

@@ -33,6 +33,8 @@ URLS = {
     "password_reset_confirm": ("public", {"uidb64": "MQ", "token": "ogiltig"}),
     "password_reset_complete": ("public", {}),
     "survey:unit-list": ("staff", {}),
+    "survey:round-list": ("staff", {}),
+    "survey:questionnaire-upload": ("staff", {}),
     "survey:unit-create": ("staff", {}),
     "survey:unit-detail": ("unit", {"code": "UNIT"}),
     "survey:unit-retire": ("coordinator-unit", {"code": "UNIT"}),

@@ -1,0 +1,54 @@
+"""The coordinator's pages for survey rounds: the list, and loading a questionnaire from XLSForm."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import access, services
+from .forms import QuestionnaireUploadForm
+from .models import SurveyRound
+from .xlsform import MAX_FILE_SIZE, XLSFormInvalid, read_xlsform
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    access.require_register_reader(request.user)
+    rounds = SurveyRound.objects.annotate(
+        invited=Count("responses", distinct=True), questions_count=Count("questions", distinct=True)
+    )
+    return render(
+        request, "survey/round_list.html", {"rounds": rounds, "can_upload": access.can_manage_register(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire_upload(request: HttpRequest) -> HttpResponse:
+    access.require_register_manager(request.user)
+    form = QuestionnaireUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_FILE_SIZE:
+                raise XLSFormInvalid([])  # read_xlsform says why; never read a huge upload into memory
+            parsed = read_xlsform(upload.read(), upload.name)
+            survey_round = services.load_questionnaire(
+                form=parsed, year=form.cleaned_data["year"], source_name=upload.name, user=request.user
+            )
+        except XLSFormInvalid as invalid:
+            problems = [str(error) for error in invalid.errors] or [_("The file is larger than 2 MB.")]
+        except services.QuestionnaireConflict as conflict:
+            problems = conflict.problems
+        else:
+            messages.success(
+                request,
+                _("%(title)s was loaded with %(count)d questions.")
+                % {"title": survey_round.title, "count": survey_round.questions.count()},
+            )
+            return redirect("survey:round-list")
+    return render(request, "survey/questionnaire_upload.html", {"form": form, "problems": problems})
