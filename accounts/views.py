@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+from rest_framework.authtoken.models import Token
+
+from survey.audit import record_event
 
 
 def locked_out(
@@ -15,3 +20,16 @@ def lockout_username(request: HttpRequest, credentials: dict | None = None) -> s
     """The key an account is locked by: the e-mail address, without regard to case."""
     username = (credentials or {}).get("username") or request.POST.get("username")
     return username.strip().lower() if username else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token(request: HttpRequest) -> HttpResponse:
+    """A personal API key: shown once when made; making a new one revokes the old."""
+    new_key = None
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        new_key = Token.objects.create(user=request.user).key
+        record_event("accounts.api_token.created", actor=request.user)
+    has_token = Token.objects.filter(user=request.user).exists()
+    return render(request, "registration/api_token.html", {"new_key": new_key, "has_token": has_token})

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
+from survey import api
 from survey.views import home
 
 from .health import healthz
@@ -11,4 +13,9 @@ urlpatterns = [
     path("", include("survey.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/responses/", api.ResponseList.as_view(), name="api-response-list"),
+    path("api/responses/<int:pk>/", api.ResponseDetail.as_view(), name="api-response-detail"),
+    path("api/responses/<int:pk>/answers/", api.ResponseAnswers.as_view(), name="api-response-answers"),
+    path("api/responses/<int:pk>/parts/<slug:part>/submit/", api.PartSubmit.as_view(), name="api-part-submit"),
 ]

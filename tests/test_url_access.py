@@ -20,6 +20,8 @@ OWN_UNIT, OTHER_UNIT = "0880", "0881"
 #   unit, response – about one unit or response: the respondent gets 200 for their own, 404 for another's
 #   coordinator-response – a coordinator's action on a response: 403 for the respondent's own, 404 for another's
 #   post-only – takes only POST: 405 for a GET
+#   api, api-response, api-write – the JSON API: like the pages, but 401 instead of the login page,
+#     and the write endpoints answer a GET with 405
 # "UNIT" and "RESPONSE" in kwargs are replaced by the own or the other unit's code or response.
 URLS = {
     "home": ("any-user", {}),
@@ -45,6 +47,12 @@ URLS = {
     "survey:response-review": ("response", {"pk": "RESPONSE", "part": "vinr"}),
     "survey:response-extend": ("coordinator-response", {"pk": "RESPONSE"}),
     "survey:response-reopen": ("post-only", {"pk": "RESPONSE", "part": "vinr"}),
+    "api-token": ("any-user", {}),
+    "api-schema": ("public", {}),
+    "api-response-list": ("api", {}),
+    "api-response-detail": ("api-response", {"pk": "RESPONSE"}),
+    "api-response-answers": ("api-write", {"pk": "RESPONSE"}),
+    "api-part-submit": ("api-write", {"pk": "RESPONSE", "part": "vinr"}),
 }
 
 
@@ -92,6 +100,9 @@ def test_a_respondent_reaches_only_their_own_unit(client, respondent, responses,
         "coordinator-unit": ((403,), (403, 404)),
         "coordinator-response": ((403,), (403, 404)),
         "post-only": ((405,), (405,)),
+        "api": ((200,), (200,)),
+        "api-response": ((200,), (404,)),
+        "api-write": ((405,), (404, 405)),
     }[kind]
     assert own in expected[0] and other in expected[1]
 
@@ -104,6 +115,8 @@ def test_an_anonymous_visitor_reaches_only_public_pages(client, responses, name)
         assert response.status_code in (200, 302)
     elif kind == "post-only":
         assert response.status_code in (302, 405)
+    elif kind.startswith("api"):
+        assert response.status_code in (401, 403)
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))

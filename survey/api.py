@@ -1,0 +1,160 @@
+"""The respondents' JSON API: the same access rules, validation, services and audit as the web form
+(channel `api`). Token authentication (`Authorization: Token …`); the schema is at /api/schema/."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
+
+from . import access, services
+from .models import Answer, AnswerChange, Part, Response
+from .selectors import part_statuses
+
+
+class PartStatusSerializer(serializers.Serializer):
+    code = serializers.CharField(source="part.code")
+    label = serializers.CharField(source="part.label")
+    status = serializers.ChoiceField(choices=["not_started", "started", "submitted"])
+    submitted_at = serializers.DateTimeField(source="submission.submitted_at", allow_null=True, default=None)
+
+
+class ResponseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    year = serializers.IntegerField(source="round.year")
+    title = serializers.CharField(source="round.title")
+    unit_code = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    opens_at = serializers.DateTimeField(source="round.opens_at")
+    closes_at = serializers.DateTimeField()
+    parts = serializers.SerializerMethodField()
+
+    @extend_schema_field(PartStatusSerializer(many=True))
+    def get_parts(self, response: Response) -> list[dict]:
+        return PartStatusSerializer(part_statuses(response), many=True).data
+
+
+class AnswerSerializer(serializers.Serializer):
+    question = serializers.CharField(source="question.code")
+    value = serializers.CharField()
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+    updated_by = serializers.CharField(source="updated_by.email", allow_null=True, default=None)
+
+
+class ChangeSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    value = serializers.JSONField(help_text="A string, or a list of option names for select_multiple.")
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The answer's version you last read (0: no answer). If a colleague has changed the "
+        "answer since, the change is not applied and is returned as a conflict.",
+    )
+
+    def validate_value(self, value: object) -> str | list[str]:
+        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return value
+        raise serializers.ValidationError("Ange en text eller en lista av texter.")
+
+
+class SaveSerializer(serializers.Serializer):
+    answers = ChangeSerializer(many=True)
+
+
+SaveResultSerializer = inline_serializer(
+    "SaveResult",
+    {
+        "saved": AnswerSerializer(many=True),
+        "errors": serializers.DictField(child=serializers.CharField()),
+        "conflicts": AnswerSerializer(many=True),
+        "removed": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+def _closed(error: Exception) -> ApiResponse:
+    return ApiResponse({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+
+
+class ResponseList(APIView):
+    @extend_schema(responses=ResponseSerializer(many=True), summary="The responses the caller may read")
+    def get(self, request: Request) -> ApiResponse:
+        responses = access.responses_for_user(request.user).order_by("-round__year", "unit__code")
+        if not access.can_read_register(request.user):
+            responses = responses.filter(unit__assignments__user=request.user)
+        return ApiResponse(ResponseSerializer(responses[:500], many=True).data)
+
+
+class ResponseDetail(APIView):
+    @extend_schema(
+        responses=inline_serializer(
+            "ResponseWithAnswers", {"response": ResponseSerializer(), "answers": AnswerSerializer(many=True)}
+        ),
+        summary="A response with its answers",
+    )
+    def get(self, request: Request, pk: int) -> ApiResponse:
+        response = access.get_response_for_user(request.user, pk)
+        answers = Answer.objects.filter(response=response).select_related("question", "updated_by")
+        return ApiResponse(
+            {
+                "response": ResponseSerializer(response).data,
+                "answers": AnswerSerializer(answers.order_by("question__order"), many=True).data,
+            }
+        )
+
+
+class ResponseAnswers(APIView):
+    @extend_schema(
+        request=SaveSerializer,
+        responses={200: SaveResultSerializer, 409: inline_serializer("Closed", {"detail": serializers.CharField()})},
+        summary="Change answers",
+        description="Each valid change is saved on its own; errors and conflicts are listed and leave the "
+        "other answers saved. Answers made irrelevant by a change are removed and listed.",
+    )
+    def patch(self, request: Request, pk: int) -> ApiResponse:
+        response = access.get_response_for_user(request.user, pk, write=True)
+        payload = SaveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        changes = {
+            item["question"]: services.Change(item["value"], item.get("version"))
+            for item in payload.validated_data["answers"]
+        }
+        try:
+            result = services.save_answers(
+                response=response, changes=changes, user=request.user, channel=AnswerChange.Channel.API
+            )
+        except services.ResponseClosed as closed:
+            return _closed(closed)
+        return ApiResponse(
+            {
+                "saved": AnswerSerializer(result.saved.values(), many=True).data,
+                "errors": result.errors,
+                "conflicts": AnswerSerializer([a for a in result.conflicts.values() if a], many=True).data,
+                "removed": [question.code for question in result.removed],
+            }
+        )
+
+
+class PartSubmit(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: PartStatusSerializer,
+            400: inline_serializer("Incomplete", {"errors": serializers.DictField(child=serializers.CharField())}),
+            409: inline_serializer("SubmitClosed", {"detail": serializers.CharField()}),
+        },
+        summary="Submit a part",
+    )
+    def post(self, request: Request, pk: int, part: str) -> ApiResponse:
+        response = access.get_response_for_user(request.user, pk, write=True)
+        part_obj = get_object_or_404(Part, round=response.round, code=part)
+        try:
+            services.submit_part(response=response, part=part_obj, user=request.user)
+        except services.PartIncomplete as incomplete:
+            return ApiResponse({"errors": incomplete.errors}, status=status.HTTP_400_BAD_REQUEST)
+        except services.ResponseClosed as closed:
+            return _closed(closed)
+        statuses = {item.part.code: item for item in part_statuses(response)}
+        return ApiResponse(PartStatusSerializer(statuses[part]).data)
