@@ -163,8 +163,11 @@ class PartIncomplete(Exception):
 
 
 @transaction.atomic
-def submit_part(*, response: Response, part: Part, user: User, now: datetime | None = None) -> PartSubmission:
-    """Checks every rule of the part again and marks it submitted; the receipt goes by e-mail."""
+def submit_part(
+    *, response: Response, part: Part, user: User, now: datetime | None = None, notify: bool = True
+) -> PartSubmission:
+    """Checks every rule of the part again and marks it submitted; the receipt goes by e-mail
+    (not for imported answers, `notify=False`)."""
     from ..tasks import send_receipt
 
     now = now or timezone.now()
@@ -178,7 +181,8 @@ def submit_part(*, response: Response, part: Part, user: User, now: datetime | N
         raise PartIncomplete(errors)
     submission = PartSubmission.objects.create(response=response, part=part, submitted_at=now, submitted_by=user)
     record_event("survey.part.submitted", actor=user, unit=response.unit, response=response.pk, part=part.code)
-    transaction.on_commit(lambda: send_receipt.delay(submission.pk))
+    if notify:
+        transaction.on_commit(lambda: send_receipt.delay(submission.pk))
     return submission
 
 

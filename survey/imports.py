@@ -1,0 +1,188 @@
+"""Importing answers in long form (unit_code, question_code, value[, submitted_at]) from CSV or XLSX,
+for answers received on paper and for loading earlier rounds.
+
+The import runs through the same services as the web form, inside one transaction: any bad row
+rolls everything back, so nothing is imported until the whole file is clean, and a dry run is the
+same import rolled back at the end."""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from accounts.models import User
+
+from .models import AnswerChange, Part, Question, Response, SurveyRound
+from .services.responses import Change, PartIncomplete, ResponseClosed, save_answers, submit_part
+
+MAX_FILE_SIZE = 5 * 1024 * 1024
+REQUIRED_COLUMNS = ("unit_code", "question_code", "value")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [_("row %(row)d") % {"row": self.row}] if self.row else []
+        if self.column:
+            where.append(_("column %(column)s") % {"column": self.column})
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    answers: int = 0
+    units: int = 0
+    submitted_parts: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows as dicts of text; CSV with comma or semicolon (Swedish Excel), with or without BOM."""
+    suffix = Path(filename).suffix.lower()
+    if len(data) > MAX_FILE_SIZE:
+        raise ValueError(_("The file is larger than 5 MB."))
+    if suffix == ".csv":
+        text = data.decode("utf-8-sig")
+        first_line = text.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        return [dict(row) for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)]
+    if suffix == ".xlsx":
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = [str(cell or "").strip() for cell in next(rows, ())]
+        result = []
+        for values in rows:
+            cells = ["" if value is None else _cell_text(value) for value in values]
+            result.append(dict(zip(header, cells, strict=False)))
+        workbook.close()
+        return result
+    raise ValueError(_("Upload a .csv or .xlsx file."))
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _parse_moment(text: str) -> datetime | None:
+    """A date or a date and time; a date alone means noon that day, Swedish time."""
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    try:
+        moment = datetime.combine(day, time(12)) if day else parse_datetime(text)
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def import_answers(
+    *, data: bytes, filename: str, survey_round: SurveyRound, user: User, dry_run: bool = False
+) -> ImportReport:
+    report = ImportReport(dry_run=dry_run)
+    try:
+        rows = read_rows(data, filename)
+    except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as error:
+        report.errors.append(RowError(None, None, _("The file cannot be read: %(error)s") % {"error": error}))
+        return report
+    report.rows = len(rows)
+    if rows:
+        for column in REQUIRED_COLUMNS:
+            if column not in rows[0]:
+                report.errors.append(RowError(1, column, _("The column is missing.")))
+    if report.errors:
+        return report
+
+    responses = {r.unit.code: r for r in Response.objects.filter(round=survey_round).select_related("unit", "round")}
+    questions = {q.code: q for q in Question.objects.filter(round=survey_round).select_related("part")}
+    changes: dict[str, dict[str, Change]] = defaultdict(dict)
+    row_of: dict[tuple[str, str], int] = {}
+    submitted: dict[tuple[str, int], tuple[datetime, int]] = {}
+    for index, row in enumerate(rows):
+        number = index + 2
+        unit_code, code = (row.get("unit_code") or "").strip(), (row.get("question_code") or "").strip()
+        value = (row.get("value") or "").strip()
+        if not unit_code and not code and not value:
+            continue
+        if unit_code not in responses:
+            report.errors.append(
+                RowError(
+                    number, "unit_code", _("The unit %(code)s is not invited to this round.") % {"code": unit_code}
+                )
+            )
+            continue
+        if code not in questions:
+            report.errors.append(
+                RowError(number, "question_code", _("There is no question %(code)s.") % {"code": code})
+            )
+            continue
+        if (unit_code, code) in row_of:
+            report.errors.append(
+                RowError(
+                    number, "question_code", _("The same answer is on row %(row)d.") % {"row": row_of[unit_code, code]}
+                )
+            )
+            continue
+        row_of[unit_code, code] = number
+        changes[unit_code][code] = Change(value)
+        if moment_text := (row.get("submitted_at") or "").strip():
+            moment = _parse_moment(moment_text)
+            if moment is None:
+                report.errors.append(RowError(number, "submitted_at", _("Write a date such as 2024-03-01.")))
+            else:
+                submitted[unit_code, questions[code].part_id] = (moment, number)
+
+    with transaction.atomic():
+        for unit_code, unit_changes in changes.items():
+            response = responses[unit_code]
+            try:
+                result = save_answers(
+                    response=response, changes=unit_changes, user=user, channel=AnswerChange.Channel.IMPORT
+                )
+            except ResponseClosed as closed:
+                report.errors.append(
+                    RowError(min(row_of[unit_code, c] for c in unit_changes), "unit_code", str(closed))
+                )
+                continue
+            for code, message in result.errors.items():
+                report.errors.append(RowError(row_of[unit_code, code], "value", message))
+            report.answers += len(result.written)
+        report.units = len(changes)
+        for (unit_code, part_id), (moment, number) in submitted.items():
+            part = Part.objects.get(pk=part_id)
+            try:
+                submit_part(response=responses[unit_code], part=part, user=user, now=moment, notify=False)
+                report.submitted_parts += 1
+            except PartIncomplete as incomplete:
+                for code, message in incomplete.errors.items():
+                    report.errors.append(RowError(row_of.get((unit_code, code), number), "value", f"{code}: {message}"))
+            except ResponseClosed as closed:
+                report.errors.append(RowError(number, "submitted_at", str(closed)))
+        if report.errors or dry_run:
+            transaction.set_rollback(True)
+    report.errors.sort(key=lambda error: error.row or 0)
+    return report

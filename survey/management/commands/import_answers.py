@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.models import User
+from survey.imports import import_answers
+from survey.models import SurveyRound
+
+
+class Command(BaseCommand):
+    help = (
+        "Imports answers in long form (unit_code, question_code, value[, submitted_at]) from CSV or XLSX. "
+        "Nothing is imported unless every row is valid."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--dry-run", action="store_true", help="Check every row and import nothing.")
+        parser.add_argument("--as", dest="email", help="The coordinator the changes are recorded for.")
+
+    def handle(self, *args: object, file: Path, year: int, dry_run: bool, email: str | None, **options: object) -> None:
+        survey_round = SurveyRound.objects.filter(year=year).first()
+        if survey_round is None:
+            raise CommandError(f"There is no round for {year}.")
+        users = User.objects.filter(role__in=[User.Role.COORDINATOR, User.Role.ADMIN], is_active=True)
+        user = users.filter(email__iexact=email).first() if email else users.order_by("pk").first()
+        if user is None:
+            raise CommandError("An import is recorded for a coordinator: create one, or name one with --as.")
+        report = import_answers(
+            data=file.read_bytes(), filename=file.name, survey_round=survey_round, user=user, dry_run=dry_run
+        )
+        for error in report.errors:
+            self.stderr.write(str(error))
+        if report.errors:
+            raise CommandError(f"{len(report.errors)} problem(s); nothing was imported.")
+        verb = "would import" if dry_run else "imported"
+        self.stdout.write(
+            f"{report.rows} rows: {verb} {report.answers} answers for {report.units} units, "
+            f"{report.submitted_parts} parts submitted."
+        )
