@@ -72,3 +72,12 @@ class QuestionnaireUploadForm(forms.Form):
         help_text=_("An .xlsx file or XLSForm's markdown form (.md), at most 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.md"}),
     )
+
+
+class AnswerImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File with answers"),
+        help_text=_("CSV or XLSX with the columns unit_code, question_code, value and, if you like, submitted_at."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    dry_run = forms.BooleanField(label=_("Only check the file (dry run)"), required=False, initial=True)

@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import access, services
-from .forms import QuestionnaireUploadForm
+from . import access, imports, services
+from .forms import AnswerImportForm, QuestionnaireUploadForm
 from .models import SurveyRound
 from .xlsform import MAX_FILE_SIZE, XLSFormInvalid, read_xlsform
 
@@ -52,3 +52,25 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
             )
             return redirect("survey:round-list")
     return render(request, "survey/questionnaire_upload.html", {"form": form, "problems": problems})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answers_import(request: HttpRequest, year: int) -> HttpResponse:
+    access.require_coordinator(request.user)
+    survey_round = get_object_or_404(SurveyRound, year=year)
+    form = AnswerImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > imports.MAX_FILE_SIZE:
+            form.add_error("file", _("The file is larger than 5 MB."))
+        else:
+            report = imports.import_answers(
+                data=upload.read(),
+                filename=upload.name,
+                survey_round=survey_round,
+                user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+    return render(request, "survey/answers_import.html", {"form": form, "report": report, "round": survey_round})

@@ -11,6 +11,7 @@ urlpatterns = [
     path("enheter/<str:code>/avveckla/", views.unit_retire, name="unit-retire"),
     path("enkater/", round_views.round_list, name="round-list"),
     path("enkater/ladda-upp/", round_views.questionnaire_upload, name="questionnaire-upload"),
+    path("enkater/<int:year>/importera-svar/", round_views.answers_import, name="answers-import"),
     path("svar/<int:pk>/", response_views.response_detail, name="response-detail"),
     path("svar/<int:pk>/utskrift/", response_views.response_print, name="response-print"),
     path("svar/<int:pk>/historik/", response_views.response_history, name="response-history"),

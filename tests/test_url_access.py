@@ -37,6 +37,7 @@ URLS = {
     "survey:unit-list": ("staff", {}),
     "survey:round-list": ("staff", {}),
     "survey:questionnaire-upload": ("staff", {}),
+    "survey:answers-import": ("staff", {"year": 2024}),
     "survey:unit-create": ("staff", {}),
     "survey:unit-detail": ("unit", {"code": "UNIT"}),
     "survey:unit-retire": ("coordinator-unit", {"code": "UNIT"}),

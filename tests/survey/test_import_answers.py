@@ -1,7 +1,9 @@
 from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -105,4 +107,16 @@ def test_the_command_reports_problems(round_2024, coordinator, tmp_path):
     good = tmp_path / "bra.csv"
     good.write_text("unit_code,question_code,value\n0880,fortb_barn,ja\n")
     call_command("import_answers", str(good), "--year", "2024")
+    assert answers("0880") == {"fortb_barn": "ja"}
+
+
+def test_the_import_page_checks_first_then_imports(client, coordinator, round_2024):
+    client.force_login(coordinator)
+    url = reverse("survey:answers-import", kwargs={"year": 2024})
+    content = b"unit_code;question_code;value\n0880;fortb_barn;ja\n"
+    checked = client.post(url, {"file": SimpleUploadedFile("svar.csv", content), "dry_run": "on"})
+    assert "Filen är korrekt: 1 rader skulle ge 1 svar för 1 enheter." in checked.content.decode()
+    assert not Answer.objects.exists()
+    imported = client.post(url, {"file": SimpleUploadedFile("svar.csv", content)})
+    assert "Importerade 1 svar för 1 enheter" in imported.content.decode()
     assert answers("0880") == {"fortb_barn": "ja"}
