@@ -80,6 +80,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "memberships": memberships,
             "districts": unit.districts.order_by("code"),
+            "responses": unit.responses.select_related("round").order_by("-round__year"),
             "can_manage": access.can_manage_register(request.user),
         },
     )

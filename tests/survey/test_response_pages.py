@@ -150,3 +150,9 @@ def test_a_coordinator_answers_on_behalf_reopens_and_extends(client, coordinator
     assert "Antalet ska rättas" in detail and "Sjukdom" in detail
     history = client.get(reverse("survey:response-history", kwargs={"pk": kalmar.pk})).content.decode()
     assert "fortb_barn" in history and str(coordinator) in history
+
+
+def test_a_coordinator_finds_a_units_responses_on_its_page(client, coordinator, kalmar):
+    client.force_login(coordinator)
+    page = client.get(reverse("survey:unit-detail", kwargs={"code": "0880"})).content.decode()
+    assert reverse("survey:response-detail", kwargs={"pk": kalmar.pk}) in page
