@@ -1,7 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.utils import timezone
 
 from config.celery import app as celery_app
+from survey.models import SurveyRound
 from survey.register import load_register
 
 from .factories import UserFactory
@@ -48,3 +53,12 @@ def analyst(db):  # noqa: ANN001
 @pytest.fixture
 def admin_user(db):  # noqa: ANN001
     return UserFactory(role="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def open_round_2024(db):  # noqa: ANN001
+    """The 2024 round from the shipped form, open now: opened yesterday, closes in nine days."""
+    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
+    now = timezone.now()
+    SurveyRound.objects.filter(year=2024).update(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9))
+    return SurveyRound.objects.get(year=2024)

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 
 from survey.models import Answer, AnswerChange, AuditEvent, PartSubmission, Response, SurveyRound
@@ -28,11 +27,8 @@ COMPLETE_VINR = {
 
 
 @pytest.fixture
-def open_round():
-    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
-    now = timezone.now()
-    SurveyRound.objects.filter(year=2024).update(opens_at=now - timedelta(days=10), closes_at=now + timedelta(days=20))
-    return SurveyRound.objects.get(year=2024)
+def open_round(open_round_2024):
+    return open_round_2024
 
 
 @pytest.fixture

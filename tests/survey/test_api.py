@@ -1,13 +1,9 @@
-from datetime import timedelta
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from survey.models import Answer, AnswerChange, PartSubmission, Response, SurveyRound
+from survey.models import Answer, AnswerChange, PartSubmission, Response
 from tests.factories import UserFactory
 
 from .test_answering import COMPLETE_VINR
@@ -16,11 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def responses():
-    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
-    now = timezone.now()
-    SurveyRound.objects.filter(year=2024).update(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9))
-    return {code: Response.objects.get(round__year=2024, unit__code=code) for code in ("0880", "0881")}
+def responses(open_round_2024):
+    return {code: Response.objects.get(round=open_round_2024, unit__code=code) for code in ("0880", "0881")}
 
 
 @pytest.fixture

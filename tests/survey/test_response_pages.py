@@ -1,11 +1,10 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from survey.models import Answer, PartSubmission, Response, SurveyRound
+from survey.models import Answer, PartSubmission, Response
 from tests.factories import UserFactory
 
 from .test_answering import COMPLETE_VINR
@@ -14,11 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kalmar():
-    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
-    now = timezone.now()
-    SurveyRound.objects.filter(year=2024).update(opens_at=now - timedelta(days=10), closes_at=now + timedelta(days=20))
-    return Response.objects.get(round__year=2024, unit__code="0880")
+def kalmar(open_round_2024):
+    return Response.objects.get(round=open_round_2024, unit__code="0880")
 
 
 def part_url(response, part="vinr", name="survey:response-part"):
