@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from . import access, services
 from .models import Answer, AnswerChange, Part, Response
-from .selectors import part_statuses
+from .selectors import part_statuses_for
 
 
 class PartStatusSerializer(serializers.Serializer):
@@ -32,7 +32,8 @@ class ResponseSerializer(serializers.Serializer):
 
     @extend_schema_field(PartStatusSerializer(many=True))
     def get_parts(self, response: Response) -> list[dict]:
-        return PartStatusSerializer(part_statuses(response), many=True).data
+        statuses = self.context.get("statuses") or part_statuses_for([response])
+        return PartStatusSerializer(statuses[response.pk], many=True).data
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -81,10 +82,9 @@ def _closed(error: Exception) -> ApiResponse:
 class ResponseList(APIView):
     @extend_schema(responses=ResponseSerializer(many=True), summary="The responses the caller may read")
     def get(self, request: Request) -> ApiResponse:
-        responses = access.responses_for_user(request.user).order_by("-round__year", "unit__code")
-        if not access.can_read_register(request.user):
-            responses = responses.filter(unit__assignments__user=request.user)
-        return ApiResponse(ResponseSerializer(responses[:500], many=True).data)
+        responses = list(access.responses_for_user(request.user).order_by("-round__year", "unit__code")[:500])
+        context = {"statuses": part_statuses_for(responses)}
+        return ApiResponse(ResponseSerializer(responses, many=True, context=context).data)
 
 
 class ResponseDetail(APIView):
@@ -156,5 +156,5 @@ class PartSubmit(APIView):
             return ApiResponse({"errors": incomplete.errors}, status=status.HTTP_400_BAD_REQUEST)
         except services.ResponseClosed as closed:
             return _closed(closed)
-        statuses = {item.part.code: item for item in part_statuses(response)}
+        statuses = {item.part.code: item for item in part_statuses_for([response])[response.pk]}
         return ApiResponse(PartStatusSerializer(statuses[part]).data)

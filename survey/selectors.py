@@ -53,18 +53,29 @@ class PartStatus:
         return {"not_started": _("Not started"), "started": _("Started"), "submitted": _("Submitted")}[self.status]
 
 
-def part_statuses(response: Response) -> list[PartStatus]:
-    """Each part of the response with its status and who last worked on it."""
+def part_statuses_for(responses: list[Response]) -> dict[int, list[PartStatus]]:
+    """Each response's parts with status and who last worked on them, in three queries for any number."""
+    ids = [response.pk for response in responses]
+    parts: dict[int, list[Part]] = {}
+    for part in Part.objects.filter(round__in={response.round_id for response in responses}):
+        parts.setdefault(part.round_id, []).append(part)
     submissions = {
-        s.part_id: s for s in PartSubmission.objects.filter(response=response).select_related("submitted_by")
+        (s.response_id, s.part_id): s
+        for s in PartSubmission.objects.filter(response__in=ids).select_related("submitted_by")
     }
-    latest: dict[int, Answer] = {}
-    for answer in (
-        Answer.objects.filter(response=response).select_related("updated_by", "question").order_by("updated_at")
-    ):
-        latest[answer.question.part_id] = answer
-    statuses = []
-    for part in response.round.parts.all():
-        status = "submitted" if part.pk in submissions else "started" if part.pk in latest else "not_started"
-        statuses.append(PartStatus(part, status, submissions.get(part.pk), latest.get(part.pk)))
+    latest: dict[tuple[int, int], Answer] = {}
+    answers = Answer.objects.filter(response__in=ids).select_related("updated_by", "question").order_by("updated_at")
+    for answer in answers:
+        latest[answer.response_id, answer.question.part_id] = answer
+    statuses = {}
+    for response in responses:
+        statuses[response.pk] = []
+        for part in parts.get(response.round_id, []):
+            key = (response.pk, part.pk)
+            status = "submitted" if key in submissions else "started" if key in latest else "not_started"
+            statuses[response.pk].append(PartStatus(part, status, submissions.get(key), latest.get(key)))
     return statuses
+
+
+def part_statuses(response: Response) -> list[PartStatus]:
+    return part_statuses_for([response])[response.pk]

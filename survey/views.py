@@ -10,25 +10,25 @@ from django.views.decorators.http import require_http_methods
 from . import access, services
 from .forms import UnitCreateForm, UnitRetireForm
 from .models import County, GroupMembership
-from .selectors import part_statuses, reporting_units_for_year
+from .selectors import part_statuses_for, reporting_units_for_year
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The respondent's units and their rounds, with status, deadline and who last worked on them."""
-    responses = (
+    responses = list(
         access.responses_for_user(request.user)
         .filter(unit__assignments__user=request.user)
         .order_by("-round__year", "unit__code")[:20]
     )
+    statuses = part_statuses_for(responses)
+    now = timezone.now()
     return render(
         request,
         "survey/home.html",
         {
             "units": access.units_for_user(request.user).filter(assignments__user=request.user),
-            "responses": [
-                (response, part_statuses(response), response.is_open(now=timezone.now())) for response in responses
-            ],
+            "responses": [(response, statuses[response.pk], response.is_open(now=now)) for response in responses],
             "can_read_register": access.can_read_register(request.user),
         },
     )

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -119,3 +121,17 @@ def test_a_respondent_makes_an_api_key_shown_once(client, respondent):
     key = Token.objects.get(user=respondent).key
     assert key in page
     assert key not in client.get(reverse("api-token")).content.decode()
+
+
+def test_listing_responses_costs_the_same_queries_for_few_and_many(coordinator, open_round_2024):
+    client = APIClient()
+    client.force_authenticate(coordinator)
+
+    def queries_for(limit: int) -> int:
+        Response.objects.exclude(pk__in=list(Response.objects.values_list("pk", flat=True)[:limit])).delete()
+        with CaptureQueriesContext(connection) as captured:
+            assert len(client.get(reverse("api-response-list")).json()) == limit
+        return len(captured)
+
+    many = queries_for(300)
+    assert queries_for(3) == many
