@@ -37,10 +37,6 @@ class QuestionView:
         return self.value.split()
 
     @property
-    def input_type(self) -> str:
-        return {"integer": "text", "decimal": "text"}.get(self.question.type, "text")
-
-    @property
     def input_mode(self) -> str:
         return {"integer": "numeric", "decimal": "decimal"}.get(self.question.type, "text")
 
@@ -53,12 +49,18 @@ class PartPage:
         self.questions = [q for q in all_questions if q.part_id == part.pk]
         self.specs = question_specs(all_questions)
         self.part_specs = [s for s in self.specs if s.code in {q.code for q in self.questions}]
-        self.answers = {
-            a.question_id: a for a in Answer.objects.filter(response=response).select_related("updated_by", "question")
-        }
+        self._questions_by_pk = {q.pk: q for q in all_questions}
+        self.reload_answers()
+
+    def reload_answers(self) -> None:
+        """Reads the answers and the part's submission again, e.g. after a save."""
+        self.answers = {}
+        for answer in Answer.objects.filter(response=self.response).select_related("updated_by"):
+            answer.question = self._questions_by_pk[answer.question_id]  # with its prefetched options
+            self.answers[answer.question_id] = answer
         self.values = {a.question.code: a.value for a in self.answers.values()}
         self.submission = (
-            PartSubmission.objects.filter(response=response, part=part).select_related("submitted_by").first()
+            PartSubmission.objects.filter(response=self.response, part=self.part).select_related("submitted_by").first()
         )
 
     def relevant_codes(self) -> set[str]:
@@ -112,9 +114,6 @@ class PartPage:
             version = data.get(f"v_{code}", "0")
             changes[code] = Change(value, int(version) if version.isdigit() else 0)
         return changes
-
-    def refresh(self) -> None:
-        self.__init__(self.response, self.part)  # type: ignore[misc]
 
     @staticmethod
     def typed_values(changes: Mapping[str, Change], result: SaveResult) -> dict[str, str]:

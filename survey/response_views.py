@@ -64,7 +64,7 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     relevant_before = page.relevant_codes()
     changes = page.changes_from_post(request.POST)
     result = services.save_answers(response=response, changes=changes, user=request.user)
-    page.refresh()
+    page.reload_answers()
     typed = page.typed_values(changes, result)
     views = page.views(errors=result.errors, typed=typed, conflicts=result.conflicts)
     context.update(questions=views, result=result, saved_at=timezone.now())

@@ -1,10 +1,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from survey.models import Answer, PartSubmission, Response
+from survey.services import Change, save_answers
 from tests.factories import UserFactory
 
 from .test_answering import COMPLETE_VINR
@@ -152,3 +155,18 @@ def test_a_coordinator_finds_a_units_responses_on_its_page(client, coordinator, 
     client.force_login(coordinator)
     page = client.get(reverse("survey:unit-detail", kwargs={"code": "0880"})).content.decode()
     assert reverse("survey:response-detail", kwargs={"pk": kalmar.pk}) in page
+
+
+def test_the_print_view_costs_the_same_queries_for_few_and_many_answers(client, respondent, kalmar):
+    client.force_login(respondent)
+    url = reverse("survey:response-print", kwargs={"pk": kalmar.pk})
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    save_answers(response=kalmar, user=respondent, changes={"fortb_barn": Change("ja")})
+    few = queries()
+    save_answers(response=kalmar, user=respondent, changes={k: Change(v) for k, v in COMPLETE_VINR.items()})
+    assert queries() == few
