@@ -35,6 +35,11 @@ def can_change_answers(user: User, unit: ReportingUnit) -> bool:
     return has_role(user, Role.RESPONDENT) and user.unit_assignments.filter(unit=unit).exists()
 
 
+def can_answer_after_closing(user: User) -> bool:
+    """Coordinators may still enter answers (on paper, late) after a round has closed."""
+    return has_role(user, Role.COORDINATOR, Role.ADMIN)
+
+
 def can_change_indicator_definitions(user: User) -> bool:
     return has_role(user, Role.ANALYST, Role.ADMIN)
 

@@ -121,7 +121,7 @@ def import_answers(
     questions = {q.code: q for q in Question.objects.filter(round=survey_round).select_related("part")}
     changes: dict[str, dict[str, Change]] = defaultdict(dict)
     row_of: dict[tuple[str, str], int] = {}
-    submitted: dict[tuple[str, int], tuple[datetime, int]] = {}
+    submitted: dict[tuple[str, Part], tuple[datetime, int]] = {}
     for index, row in enumerate(rows):
         number = index + 2
         unit_code, code = (row.get("unit_code") or "").strip(), (row.get("question_code") or "").strip()
@@ -154,7 +154,7 @@ def import_answers(
             if moment is None:
                 report.errors.append(RowError(number, "submitted_at", _("Write a date such as 2024-03-01.")))
             else:
-                submitted[unit_code, questions[code].part_id] = (moment, number)
+                submitted[unit_code, questions[code].part] = (moment, number)
 
     with transaction.atomic():
         for unit_code, unit_changes in changes.items():
@@ -172,8 +172,7 @@ def import_answers(
                 report.errors.append(RowError(row_of[unit_code, code], "value", message))
             report.answers += len(result.written)
         report.units = len(changes)
-        for (unit_code, part_id), (moment, number) in submitted.items():
-            part = Part.objects.get(pk=part_id)
+        for (unit_code, part), (moment, number) in submitted.items():
             try:
                 submit_part(response=responses[unit_code], part=part, user=user, now=moment, notify=False)
                 report.submitted_parts += 1

@@ -49,7 +49,7 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
-    response = access.get_response_for_user(request.user, pk)
+    response = access.get_response_for_user(request.user, pk, write=request.method == "POST")
     part_obj = _part(response, part)
     page = PartPage(response, part_obj)
     closed_reason = _closed_reason(request, response, part_obj)
@@ -57,7 +57,6 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "survey/part_form.html", {**context, "questions": page.views()})
 
-    response = access.get_response_for_user(request.user, pk, write=True)
     if closed_reason:
         messages.error(request, closed_reason)
         return redirect("survey:response-part", pk=pk, part=part)
@@ -95,12 +94,11 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_review(request: HttpRequest, pk: int, part: str) -> HttpResponse:
-    response = access.get_response_for_user(request.user, pk)
+    response = access.get_response_for_user(request.user, pk, write=request.method == "POST")
     part_obj = _part(response, part)
     page = PartPage(response, part_obj)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        response = access.get_response_for_user(request.user, pk, write=True)
         try:
             services.submit_part(response=response, part=part_obj, user=request.user)
         except services.PartIncomplete as incomplete:

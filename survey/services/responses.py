@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from .. import form_logic
+from ..access import can_answer_after_closing
 from ..audit import record_event
 from ..models import Answer, AnswerChange, Part, PartSubmission, Question, Response
 
@@ -68,8 +69,7 @@ def ensure_open(*, response: Response, part: Part | None, now: datetime, user: U
     """Raises ResponseClosed with the reason when answers cannot be changed."""
     if now < response.round.opens_at:
         raise ResponseClosed(_("The survey opens on %(opens)s.") % {"opens": _format_time(response.round.opens_at)})
-    coordinator = user.role in (User.Role.COORDINATOR, User.Role.ADMIN)
-    if not response.is_open(now=now) and not coordinator:
+    if not response.is_open(now=now) and not can_answer_after_closing(user):
         raise ResponseClosed(
             _("The survey closed on %(closes)s. It was open from %(opens)s to %(closes)s.")
             % {"opens": _format_time(response.round.opens_at), "closes": _format_time(response.closes_at)}

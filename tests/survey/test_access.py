@@ -34,6 +34,7 @@ def test_a_coordinator_manages_the_register_and_answers_on_behalf_but_not_defini
     assert access.can_manage_register(coordinator)
     assert access.can_change_answers(coordinator, ReportingUnit.objects.get(code="0881"))
     assert not access.can_change_indicator_definitions(coordinator)
+    assert access.can_answer_after_closing(coordinator)
 
 
 def test_an_inactive_staff_member_has_no_rights(coordinator):
@@ -45,5 +46,6 @@ def test_an_inactive_staff_member_has_no_rights(coordinator):
 def test_respondents_do_not_reach_staff_functions(respondent):
     assert not access.can_read_register(respondent)
     assert not access.can_change_indicator_definitions(respondent)
+    assert not access.can_answer_after_closing(respondent)
     with pytest.raises(PermissionDenied):
         access.require_register_manager(respondent)
