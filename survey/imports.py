@@ -22,22 +22,14 @@ from accounts.models import User
 
 from .models import AnswerChange, Part, Question, Response, SurveyRound
 from .services.responses import Change, PartIncomplete, ResponseClosed, save_answers, submit_part
+from .xlsform import FormError
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ("unit_code", "question_code", "value")
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [_("row %(row)d") % {"row": self.row}] if self.row else []
-        if self.column:
-            where.append(_("column %(column)s") % {"column": self.column})
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+def row_error(row: int | None, column: str | None, message: str) -> FormError:
+    return FormError(None, row, column, message)
 
 
 @dataclass
@@ -46,7 +38,7 @@ class ImportReport:
     answers: int = 0
     units: int = 0
     submitted_parts: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[FormError] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -107,13 +99,13 @@ def import_answers(
     try:
         rows = read_rows(data, filename)
     except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as error:
-        report.errors.append(RowError(None, None, _("The file cannot be read: %(error)s") % {"error": error}))
+        report.errors.append(row_error(None, None, _("The file cannot be read: %(error)s") % {"error": error}))
         return report
     report.rows = len(rows)
     if rows:
         for column in REQUIRED_COLUMNS:
             if column not in rows[0]:
-                report.errors.append(RowError(1, column, _("The column is missing.")))
+                report.errors.append(row_error(1, column, _("The column is missing.")))
     if report.errors:
         return report
 
@@ -130,19 +122,19 @@ def import_answers(
             continue
         if unit_code not in responses:
             report.errors.append(
-                RowError(
+                row_error(
                     number, "unit_code", _("The unit %(code)s is not invited to this round.") % {"code": unit_code}
                 )
             )
             continue
         if code not in questions:
             report.errors.append(
-                RowError(number, "question_code", _("There is no question %(code)s.") % {"code": code})
+                row_error(number, "question_code", _("There is no question %(code)s.") % {"code": code})
             )
             continue
         if (unit_code, code) in row_of:
             report.errors.append(
-                RowError(
+                row_error(
                     number, "question_code", _("The same answer is on row %(row)d.") % {"row": row_of[unit_code, code]}
                 )
             )
@@ -152,7 +144,7 @@ def import_answers(
         if moment_text := (row.get("submitted_at") or "").strip():
             moment = _parse_moment(moment_text)
             if moment is None:
-                report.errors.append(RowError(number, "submitted_at", _("Write a date such as 2024-03-01.")))
+                report.errors.append(row_error(number, "submitted_at", _("Write a date such as 2024-03-01.")))
             else:
                 submitted[unit_code, questions[code].part] = (moment, number)
 
@@ -165,11 +157,11 @@ def import_answers(
                 )
             except ResponseClosed as closed:
                 report.errors.append(
-                    RowError(min(row_of[unit_code, c] for c in unit_changes), "unit_code", str(closed))
+                    row_error(min(row_of[unit_code, c] for c in unit_changes), "unit_code", str(closed))
                 )
                 continue
             for code, message in result.errors.items():
-                report.errors.append(RowError(row_of[unit_code, code], "value", message))
+                report.errors.append(row_error(row_of[unit_code, code], "value", message))
             report.answers += len(result.written)
         report.units = len(changes)
         for (unit_code, part), (moment, number) in submitted.items():
@@ -178,9 +170,11 @@ def import_answers(
                 report.submitted_parts += 1
             except PartIncomplete as incomplete:
                 for code, message in incomplete.errors.items():
-                    report.errors.append(RowError(row_of.get((unit_code, code), number), "value", f"{code}: {message}"))
+                    report.errors.append(
+                        row_error(row_of.get((unit_code, code), number), "value", f"{code}: {message}")
+                    )
             except ResponseClosed as closed:
-                report.errors.append(RowError(number, "submitted_at", str(closed)))
+                report.errors.append(row_error(number, "submitted_at", str(closed)))
         if report.errors or dry_run:
             transaction.set_rollback(True)
     report.errors.sort(key=lambda error: error.row or 0)

@@ -34,18 +34,20 @@ FALSE = {"", "no", "false", "false()", "0"}
 
 @dataclass(frozen=True)
 class FormError:
-    sheet: str
+    """A problem in an uploaded file, where it is: sheet (for workbooks), row and column."""
+
+    sheet: str | None
     row: int | None
     column: str | None
     message: str
 
     def __str__(self) -> str:
-        where = [_("sheet %(sheet)s") % {"sheet": self.sheet}]
+        where = [_("sheet %(sheet)s") % {"sheet": self.sheet}] if self.sheet else []
         if self.row:
             where.append(_("row %(row)d") % {"row": self.row})
         if self.column:
             where.append(_("column %(column)s") % {"column": self.column})
-        return f"{', '.join(where)}: {self.message}"
+        return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
 class XLSFormInvalid(Exception):
