@@ -167,6 +167,10 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.code}"
 
 
+def default_reminder_days() -> list[int]:
+    return [14, 7, 2]
+
+
 class SurveyRound(models.Model):
     """One year's questionnaire, e.g. "Öppna jämförelser 2024 – Våld i nära relationer".
 
@@ -180,6 +184,8 @@ class SurveyRound(models.Model):
     closes_at = models.DateTimeField(_("closes"))
     source_name = models.CharField(_("file"), max_length=200, blank=True)
     loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
+    # Days before a unit's closing time on which its contacts are reminded, e.g. [14, 7, 2].
+    reminder_days = models.JSONField(_("reminder days"), default=default_reminder_days, blank=True)
 
     class Meta:
         verbose_name = _("survey round")
@@ -348,3 +354,87 @@ class AnswerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.code}: {self.old_value!r} → {self.new_value!r}"
+
+
+class Contact(models.Model):
+    """A contact person of a reporting unit: who is invited and reminded. Inviting a contact
+    gives them an account (`user`) bound to the unit."""
+
+    class Role(models.TextChoices):
+        RESPONSIBLE = "responsible", _("Responsible")
+        CO_RESPONDENT = "co_respondent", _("Co-respondent")
+
+    unit = models.ForeignKey(ReportingUnit, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("unit"))
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RESPONSIBLE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["unit__code", "role", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "email"], name="contact_email_unique_in_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class Invitation(models.Model):
+    """An invitation of one contact to one round, with a personal single-use link to set a
+    password and log in. Only a hash of the link's token is stored."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="invitations")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("invited"))
+    expires_at = models.DateTimeField(_("link expires"))
+    used_at = models.DateTimeField(_("link used"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["round", "contact"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact} {self.round.year}"
+
+
+class OutgoingEmail(models.Model):
+    """The outbox. Every e-mail to a contact is a row first, written in the same transaction as
+    what caused it: if the queue is down the row waits and goes out later (nothing lost), and
+    `key` plus the claim before sending make sure it goes only once (nothing twice)."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        REMINDER = "reminder", _("Reminder")
+        REOPENED = "reopened", _("Part reopened")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, null=True, blank=True, related_name="emails")
+    unit = models.ForeignKey(ReportingUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="emails")
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails")
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to}"
