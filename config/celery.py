@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -8,5 +9,10 @@ app = Celery("oj")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic "do what is due now" jobs are added here as the round features land.
-app.conf.beat_schedule = {}
+# Periodic "do what is due now" jobs; each is also a management command.
+app.conf.beat_schedule = {
+    # Reminders are due on days before a unit's deadline; hourly, so a missed run is made up soon.
+    "send-due-reminders": {"task": "survey.tasks.send_due_reminders", "schedule": crontab(minute=5)},
+    # E-mails written while the queue was down go out once it is back.
+    "flush-outbox": {"task": "survey.tasks.flush_outbox", "schedule": 60.0},
+}

@@ -1,9 +1,188 @@
-from django.http import Http404, HttpRequest, HttpResponse
+"""The coordinator's pages for contact persons, invitations, reminders and a round's reminder days."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access, imports
+from .forms import ContactForm, ContactImportForm, ReminderDaysForm, ReminderForm
+from .models import Contact, OutgoingEmail, SurveyRound
+from .selectors import round_contact_rows, units_to_remind
+from .services import contacts as contact_services
+from .services import invitations, reminders
 
 
-def _todo(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _round(year: int) -> SurveyRound:
+    return get_object_or_404(SurveyRound, year=year)
 
 
-round_contacts = round_reminders = round_settings = contact_import = contact_create = contact_edit = _todo
-contact_delete = _todo
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_contacts(request: HttpRequest, year: int) -> HttpResponse:
+    access.require_coordinator(request.user)
+    survey_round = _round(year)
+    if request.method == "POST":
+        if request.POST.get("action") == "invite-new":
+            chosen = invitations.uninvited_contacts(survey_round)
+        else:
+            ids = [int(pk) for pk in request.POST.getlist("contact") if pk.isdigit()]
+            chosen = list(
+                Contact.objects.filter(pk__in=ids, unit__responses__round=survey_round).select_related("unit")
+            )
+        count = invitations.invite_contacts(survey_round=survey_round, contacts=chosen, user=request.user)
+        if count:
+            text = ngettext("%(count)d invitation is on its way.", "%(count)d invitations are on their way.", count)
+            messages.success(request, text % {"count": count})
+        else:
+            messages.info(request, _("Nobody was chosen, so no invitation was sent."))
+        return redirect("survey:round-contacts", year=year)
+    rows = round_contact_rows(survey_round)
+    show = request.GET.get("show", "")
+    if show == "uninvited":
+        rows = [(r, contacts) for r, contacts in rows if not contacts or any(not c.invited_at for c in contacts)]
+    elif show == "without-contact":
+        rows = [(r, contacts) for r, contacts in rows if not contacts]
+    all_contacts = [c for _r, contacts in round_contact_rows(survey_round) for c in contacts] if show else None
+    counted = all_contacts if all_contacts is not None else [c for _r, contacts in rows for c in contacts]
+    summary = {
+        "contacts": len(counted),
+        "invited": sum(1 for c in counted if c.invited_at),
+        "logged_in": sum(1 for c in counted if c.contact.user and c.contact.user.last_login),
+    }
+    return render(
+        request,
+        "survey/round_contacts.html",
+        {"round": survey_round, "rows": rows, "show": show, "summary": summary, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_reminders(request: HttpRequest, year: int) -> HttpResponse:
+    access.require_coordinator(request.user)
+    survey_round = _round(year)
+    parts = list(survey_round.parts.all())
+    data = request.POST if request.method == "POST" else (request.GET if "status" in request.GET else None)
+    form = ReminderForm(data, parts=parts)
+    context = {"round": survey_round, "form": form, "parts": parts}
+    if data is not None and form.is_valid():
+        now = timezone.now()
+        targets = [
+            t
+            for t in units_to_remind(
+                survey_round, status=form.cleaned_data["status"], part=form.cleaned_data["part_obj"]
+            )
+            if t.response.is_open(now=now)
+        ]
+        if request.method == "POST":
+            count = reminders.send_manual_reminders(
+                survey_round=survey_round, targets=targets, batch=request.POST.get("batch") or uuid.uuid4().hex,
+                note=form.cleaned_data["note"], user=request.user,
+            )  # fmt: skip
+            text = ngettext("%(count)d reminder is on its way.", "%(count)d reminders are on their way.", count)
+            messages.success(request, text % {"count": count})
+            return redirect("survey:round-reminders", year=year)
+        contacts = reminders.contacts_by_unit(targets)
+        recipients = [(t, contacts[t.response.unit_id]) for t in targets]
+        example = next(((t, cs[0]) for t, cs in recipients if cs), None)
+        context.update(
+            preview=True,
+            recipients=recipients,
+            recipient_count=sum(len(cs) for _t, cs in recipients),
+            without_contact=[t for t, cs in recipients if not cs],
+            example=reminders.render_reminder(target=example[0], contact=example[1], note=form.cleaned_data["note"])
+            if example
+            else None,
+            batch=uuid.uuid4().hex,
+        )
+    sent = (
+        OutgoingEmail.objects.filter(round=survey_round, kind=OutgoingEmail.Kind.REMINDER)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by("-day")
+    )
+    context.update(sent=sent, reminder_days=survey_round.reminder_days)
+    return render(request, "survey/round_reminders.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_settings(request: HttpRequest, year: int) -> HttpResponse:
+    access.require_coordinator(request.user)
+    survey_round = _round(year)
+    initial = {"reminder_days": ", ".join(str(d) for d in survey_round.reminder_days)}
+    form = ReminderDaysForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        reminders.set_reminder_days(
+            survey_round=survey_round, days=form.cleaned_data["reminder_days"], user=request.user
+        )
+        messages.success(request, _("The reminder days were saved."))
+        return redirect("survey:round-reminders", year=year)
+    return render(request, "survey/round_settings.html", {"round": survey_round, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_import(request: HttpRequest) -> HttpResponse:
+    access.require_coordinator(request.user)
+    form = ContactImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > imports.MAX_FILE_SIZE:
+            form.add_error("file", _("The file is larger than 5 MB."))
+        else:
+            report = contact_services.import_contacts(
+                data=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
+            )
+    return render(request, "survey/contact_import.html", {"form": form, "report": report})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, code: str) -> HttpResponse:
+    return _contact_form(request, code, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _contact_form(request, code, pk)
+
+
+def _contact_form(request: HttpRequest, code: str, pk: int | None) -> HttpResponse:
+    access.require_coordinator(request.user)
+    unit = access.get_unit_for_user(request.user, code, write=True)
+    contact = get_object_or_404(Contact, pk=pk, unit=unit) if pk else None
+    initial = {"name": contact.name, "email": contact.email, "role": contact.role} if contact else None
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_services.save_contact(unit=unit, contact=contact, user=request.user, **form.cleaned_data)
+        except contact_services.ContactError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("The contact person was saved."))
+            return redirect("survey:unit-detail", code=unit.code)
+    return render(request, "survey/contact_form.html", {"form": form, "unit": unit, "contact": contact})
+
+
+@login_required
+@require_POST
+def contact_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    access.require_coordinator(request.user)
+    unit = access.get_unit_for_user(request.user, code, write=True)
+    contact = get_object_or_404(Contact, pk=pk, unit=unit)
+    contact_services.delete_contact(contact=contact, user=request.user)
+    messages.success(request, _("%(name)s is no longer a contact person.") % {"name": contact.name})
+    return redirect("survey:unit-detail", code=unit.code)

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import County, ReportingUnit
+from .models import Contact, County, ReportingUnit
+from .selectors import ReminderStatus
 
 
 def _year_field(label: str, help_text: str) -> forms.IntegerField:
@@ -81,3 +82,67 @@ class AnswerImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     dry_run = forms.BooleanField(label=_("Only check the file (dry run)"), required=False, initial=True)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+        error_messages={"invalid": _("Enter an e-mail address such as anna.lind@kommun.se.")},
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Contact.Role.choices, initial=Contact.Role.RESPONSIBLE)
+
+
+class ContactImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File with contact persons"),
+        help_text=_(
+            "CSV (also Swedish Excel's, with semicolons) or XLSX with the columns unit_code, name, email and, "
+            "if you like, role (responsible or co_respondent)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    dry_run = forms.BooleanField(label=_("Only check the file (dry run)"), required=False, initial=True)
+
+
+class ReminderForm(forms.Form):
+    status = forms.ChoiceField(label=_("Units"), choices=ReminderStatus.choices)
+    part = forms.ChoiceField(label=_("Part (for “a given part not submitted”)"), required=False)
+    note = forms.CharField(
+        label=_("Your own words in the e-mail (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, parts: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.parts = {part.code: part for part in parts}
+        self.fields["part"].choices = [("", "—")] + [(part.code, part.label) for part in parts]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") == ReminderStatus.PART_NOT_SUBMITTED and not data.get("part"):
+            self.add_error("part", _("Choose the part."))
+        data["part_obj"] = self.parts.get(data.get("part") or "")
+        return data
+
+
+class ReminderDaysForm(forms.Form):
+    reminder_days = forms.CharField(
+        label=_("Reminder days before the deadline"),
+        required=False,
+        help_text=_("Whole days, separated by commas, e.g. 14, 7, 2. Leave empty for no scheduled reminders."),
+    )
+
+    def clean_reminder_days(self) -> list[int]:
+        text = self.cleaned_data["reminder_days"].replace(";", ",")
+        days = set()
+        for word in filter(None, (w.strip() for w in text.split(","))):
+            if not word.isdigit() or not 1 <= int(word) <= 90:
+                raise forms.ValidationError(
+                    _("“%(word)s” is not a number of days from 1 to 90.") % {"word": word}
+                )
+            days.add(int(word))
+        return sorted(days, reverse=True)

@@ -1,10 +1,20 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Answer, Part, PartSubmission, ReportingUnit, Response
+from .models import (
+    Answer,
+    Contact,
+    Invitation,
+    OutgoingEmail,
+    Part,
+    PartSubmission,
+    ReportingUnit,
+    Response,
+    SurveyRound,
+)
 
 
 def default_opening_day(year: int) -> date:
@@ -79,3 +89,94 @@ def part_statuses_for(responses: list[Response]) -> dict[int, list[PartStatus]]:
 
 def part_statuses(response: Response) -> list[PartStatus]:
     return part_statuses_for([response])[response.pk]
+
+
+class ReminderStatus:
+    """Which units a manual reminder goes to. Units that submitted every part are never reminded."""
+
+    NOT_STARTED = "not_started"
+    STARTED = "started"
+    PART_NOT_SUBMITTED = "part_not_submitted"
+    NOT_SUBMITTED = "not_submitted"
+
+    @staticmethod
+    def choices() -> list[tuple[str, str]]:
+        return [
+            (ReminderStatus.NOT_SUBMITTED, _("Everyone who has not submitted every part")),
+            (ReminderStatus.NOT_STARTED, _("Not started")),
+            (ReminderStatus.STARTED, _("Started but not submitted")),
+            (ReminderStatus.PART_NOT_SUBMITTED, _("A given part not submitted")),
+        ]
+
+
+@dataclass
+class ReminderTarget:
+    response: Response
+    missing_parts: list[Part]
+
+
+def units_to_remind(survey_round: SurveyRound, *, status: str, part: Part | None = None) -> list[ReminderTarget]:
+    """The round's responses that a reminder with this status filter goes to, each with the
+    parts it has not submitted, in four queries for any number of units."""
+    parts = list(survey_round.parts.all())
+    responses = list(
+        Response.objects.filter(round=survey_round)
+        .select_related("unit", "unit__county", "round")
+        .order_by("unit__code")
+    )
+    submitted = set(PartSubmission.objects.filter(response__round=survey_round).values_list("response_id", "part_id"))
+    started = set(Answer.objects.filter(response__round=survey_round).values_list("response_id", flat=True).distinct())
+    targets = []
+    for response in responses:
+        missing = [p for p in parts if (response.pk, p.pk) not in submitted]
+        if not missing:
+            continue
+        has_started = response.pk in started or len(missing) < len(parts)
+        if (
+            status == ReminderStatus.NOT_SUBMITTED
+            or (status == ReminderStatus.NOT_STARTED and not has_started)
+            or (status == ReminderStatus.STARTED and has_started)
+            or (status == ReminderStatus.PART_NOT_SUBMITTED and part is not None and part in missing)
+        ):
+            targets.append(ReminderTarget(response, missing))
+    return targets
+
+
+@dataclass
+class ContactRow:
+    contact: Contact
+    invited_at: datetime | None  # the latest invitation to this round
+    email_sent_at: datetime | None  # when its e-mail left the outbox; None while it waits
+    link_used_at: datetime | None
+
+
+def round_contact_rows(survey_round: SurveyRound) -> list[tuple[Response, list[ContactRow]]]:
+    """Each unit of the round with its contacts and whether they have been invited to the round
+    and have logged in, in four queries for any number of units."""
+    responses = list(Response.objects.filter(round=survey_round).select_related("unit", "unit__county"))
+    contacts: dict[int, list[Contact]] = {}
+    for contact in Contact.objects.filter(unit__responses__round=survey_round).select_related("user"):
+        contacts.setdefault(contact.unit_id, []).append(contact)
+    latest: dict[int, Invitation] = {}
+    for invitation in Invitation.objects.filter(round=survey_round).order_by("created_at"):
+        latest[invitation.contact_id] = invitation
+    sent = dict(
+        OutgoingEmail.objects.filter(round=survey_round, kind=OutgoingEmail.Kind.INVITATION).values_list(
+            "key", "sent_at"
+        )
+    )
+    rows = []
+    for response in sorted(responses, key=lambda r: r.unit.code):
+        unit_rows = []
+        for contact in contacts.get(response.unit_id, []):
+            invitation = latest.get(contact.pk)
+            unit_rows.append(
+                ContactRow(
+                    contact,
+                    invitation.created_at if invitation else None,
+                    sent.get(f"invitation:{invitation.pk}") if invitation else None,
+                    invitation.used_at if invitation else None,
+                )
+            )
+        rows.append((response, unit_rows))
+    return rows

@@ -1,10 +1,27 @@
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import notifications
+from . import notifications, outbox
+from .services import reminders
 
 
 @shared_task(autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
 def send_receipt(submission_id: int) -> None:
     notifications.send_receipt(submission_id=submission_id)
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+def send_outgoing_email(email_id: int) -> None:
+    outbox.send_outgoing(email_id=email_id)
+
+
+@shared_task
+def flush_outbox() -> int:
+    return outbox.flush_outbox()
+
+
+@shared_task
+def send_due_reminders() -> int:
+    return reminders.send_due_reminders(now=timezone.now())

@@ -81,7 +81,9 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "memberships": memberships,
             "districts": unit.districts.order_by("code"),
             "responses": unit.responses.select_related("round").order_by("-round__year"),
+            "contacts": unit.contacts.select_related("user"),
             "can_manage": access.can_manage_register(request.user),
+            "is_coordinator": access.has_role(request.user, "coordinator", "admin"),
         },
     )
 

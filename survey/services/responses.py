@@ -4,7 +4,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +15,8 @@ from accounts.models import User
 from .. import form_logic
 from ..access import can_answer_after_closing
 from ..audit import record_event
-from ..models import Answer, AnswerChange, Part, PartSubmission, Question, Response
+from ..models import Answer, AnswerChange, Contact, OutgoingEmail, Part, PartSubmission, Question, Response
+from ..outbox import queue_emails, render_email
 
 
 class ResponseClosed(Exception):
@@ -192,9 +195,28 @@ def reopen_part(*, response: Response, part: Part, reason: str, user: User) -> N
     deleted, _count = PartSubmission.objects.filter(response=response, part=part).delete()
     if not deleted:
         raise ResponseClosed(_("The part has not been submitted."))
-    record_event(
+    event = record_event(
         "survey.part.reopened", actor=user, unit=response.unit, response=response.pk, part=part.code, reason=reason
     )
+    notify_reopened(response=response, part=part, reason=reason, event_id=event.pk)
+
+
+def notify_reopened(*, response: Response, part: Part, reason: str, event_id: int) -> int:
+    """Tells the unit's contact persons that a part is open for changes again, and why."""
+    link = settings.SITE_URL + reverse("survey:response-part", kwargs={"pk": response.pk, "part": part.code})
+    emails = []
+    for contact in Contact.objects.filter(unit=response.unit):
+        subject, body = render_email(
+            "reopened",
+            {"response": response, "part": part, "reason": reason, "contact": contact, "link": link,
+             "closes_at": response.closes_at},
+        )  # fmt: skip
+        emails.append(
+            OutgoingEmail(key=f"reopened:{event_id}:{contact.pk}", kind=OutgoingEmail.Kind.REOPENED,
+                          round=response.round, unit=response.unit, contact=contact, to=contact.email,
+                          subject=subject, body=body)
+        )  # fmt: skip
+    return queue_emails(emails)
 
 
 @transaction.atomic

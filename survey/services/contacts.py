@@ -1,0 +1,147 @@
+"""Contact persons of reporting units: edited one by one, or imported from a file."""
+
+import csv
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from ..audit import record_event
+from ..imports import read_rows, row_error
+from ..models import Contact, Invitation, ReportingUnit
+from ..xlsform import FormError
+
+REQUIRED_COLUMNS = ("unit_code", "name", "email")
+ROLE_WORDS = {
+    "": Contact.Role.RESPONSIBLE,
+    "responsible": Contact.Role.RESPONSIBLE,
+    "ansvarig": Contact.Role.RESPONSIBLE,
+    "co_respondent": Contact.Role.CO_RESPONDENT,
+    "medrespondent": Contact.Role.CO_RESPONDENT,
+    "uppgiftslämnare": Contact.Role.CO_RESPONDENT,
+}
+
+
+class ContactError(Exception):
+    pass
+
+
+@transaction.atomic
+def save_contact(*, unit: ReportingUnit, name: str, email: str, role: str, user: User,
+                 contact: Contact | None = None) -> Contact:  # fmt: skip
+    """Adds a contact to the unit, or changes one; an e-mail address appears once per unit."""
+    email = email.strip().lower()
+    duplicate = Contact.objects.filter(unit=unit, email=email).exclude(pk=contact.pk if contact else None)
+    if duplicate.exists():
+        raise ContactError(_("The unit already has a contact person with this e-mail address."))
+    contact = contact or Contact(unit=unit)
+    if contact.pk and contact.email != email:
+        # Another address: links sent to the old one stop working, and the next invitation
+        # makes or finds the account of the new one.
+        Invitation.objects.filter(contact=contact, used_at__isnull=True).update(expires_at=timezone.now())
+        contact.user = None
+    contact.name, contact.email, contact.role = name.strip(), email, role
+    contact.save()
+    record_event("survey.contact.saved", actor=user, unit=unit, contact=contact.pk, email=email, role=role)
+    return contact
+
+
+@transaction.atomic
+def delete_contact(*, contact: Contact, user: User) -> None:
+    record_event("survey.contact.deleted", actor=user, unit=contact.unit, email=contact.email)
+    contact.delete()
+
+
+@dataclass
+class ContactImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[FormError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _check_row(row: Mapping[str, str], number: int, units: dict[str, ReportingUnit],
+               seen: dict[tuple[str, str], int]) -> tuple[list[FormError], dict | None]:  # fmt: skip
+    errors = []
+    unit_code = (row.get("unit_code") or "").strip()
+    name = (row.get("name") or "").strip()
+    email = (row.get("email") or "").strip().lower()
+    role_word = (row.get("role") or "").strip().lower()
+    if unit_code not in units:
+        errors.append(
+            row_error(number, "unit_code", _("There is no unit with the code %(code)s.") % {"code": unit_code})
+        )
+    if not name:
+        errors.append(row_error(number, "name", _("The name is missing.")))
+    elif len(name) > 200:
+        errors.append(row_error(number, "name", _("The name is longer than 200 characters.")))
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors.append(row_error(number, "email", _("%(email)s is not an e-mail address.") % {"email": email or '""'}))
+    if role_word not in ROLE_WORDS:
+        errors.append(row_error(number, "role", _("Write responsible or co_respondent (ansvarig or medrespondent).")))
+    if (unit_code, email) in seen:
+        errors.append(
+            row_error(number, "email", _("The same contact is on row %(row)d.") % {"row": seen[unit_code, email]})
+        )
+    else:
+        seen[unit_code, email] = number
+    if errors:
+        return errors, None
+    return [], {"unit": units[unit_code], "name": name, "email": email, "role": ROLE_WORDS[role_word]}
+
+
+def import_contacts(*, data: bytes, filename: str, user: User, dry_run: bool = False) -> ContactImportReport:
+    """Imports contacts (unit_code, name, email[, role]) from CSV or XLSX. Every bad row is listed
+    with its column and nothing is imported until the whole file is clean. A contact that exists
+    (same unit and e-mail address) gets the file's name and role."""
+    report = ContactImportReport(dry_run=dry_run)
+    try:
+        rows = read_rows(data, filename)
+    except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as error:
+        report.errors.append(row_error(None, None, _("The file cannot be read: %(error)s") % {"error": error}))
+        return report
+    if rows:
+        report.errors += [row_error(1, c, _("The column is missing.")) for c in REQUIRED_COLUMNS if c not in rows[0]]
+    if report.errors:
+        return report
+    units = {unit.code: unit for unit in ReportingUnit.objects.all()}
+    seen: dict[tuple[str, str], int] = {}
+    valid = []
+    for index, row in enumerate(rows):
+        if not any((value or "").strip() for value in row.values()):
+            continue
+        report.rows += 1
+        errors, values = _check_row(row, index + 2, units, seen)
+        report.errors += errors
+        if values:
+            valid.append(values)
+    if report.errors or dry_run:
+        return report
+    with transaction.atomic():
+        existing = {(c.unit_id, c.email): c for c in Contact.objects.filter(unit__in=[v["unit"] for v in valid])}
+        new, changed = [], []
+        for values in valid:
+            contact = existing.get((values["unit"].pk, values["email"]))
+            if contact is None:
+                new.append(Contact(**values))
+            elif (contact.name, contact.role) != (values["name"], values["role"]):
+                contact.name, contact.role = values["name"], values["role"]
+                changed.append(contact)
+        Contact.objects.bulk_create(new)
+        Contact.objects.bulk_update(changed, ["name", "role"])
+        report.created, report.updated = len(new), len(changed)
+        record_event("survey.contact.imported", actor=user, file=filename, created=len(new), updated=len(changed))
+    return report
