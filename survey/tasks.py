@@ -12,16 +12,17 @@ def send_receipt(submission_id: int) -> None:
     notifications.send_receipt(submission_id=submission_id)
 
 
-@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+# No result to keep, and none to wait for: enqueueing then needs only the broker.
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5, ignore_result=True)
 def send_outgoing_email(email_id: int) -> None:
     outbox.send_outgoing(email_id=email_id)
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def flush_outbox() -> int:
     return outbox.flush_outbox()
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_due_reminders() -> int:
     return reminders.send_due_reminders(now=timezone.now())
