@@ -1,17 +1,181 @@
+from collections import Counter, defaultdict
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from survey.models import SurveyRound
+from accounts.models import User
+from survey import form_logic
+from survey.demo import demo_random, generate_answers
+from survey.models import (
+    Answer,
+    AnswerChange,
+    AuditEvent,
+    Contact,
+    Invitation,
+    PartSubmission,
+    Question,
+    Response,
+    SurveyRound,
+)
+from survey.services.responses import question_specs
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_round_is_open_now_and_made_once(capsys):
+def current_round() -> SurveyRound:
+    return SurveyRound.objects.get(year=timezone.localdate().year)
+
+
+def unit_statuses(survey_round: SurveyRound) -> dict[str, str]:
+    """Each unit's state: submitted (every part), first_part, started or silent."""
+    parts = survey_round.parts.count()
+    submitted = Counter(PartSubmission.objects.filter(response__round=survey_round).values_list("response", flat=True))
+    answered = set(Answer.objects.filter(response__round=survey_round).values_list("response", flat=True))
+    statuses = {}
+    for response in survey_round.responses.select_related("unit"):
+        count = submitted[response.pk]
+        statuses[response.unit.code] = (
+            "submitted" if count == parts else "first_part" if count else "started" if response.pk in answered
+            else "silent"
+        )  # fmt: skip
+    return statuses
+
+
+def part_problems(survey_round: SurveyRound) -> dict[tuple[str, str], dict[str, str]]:
+    questions = list(Question.objects.filter(round=survey_round).prefetch_related("choices").order_by("order"))
+    specs = {
+        part.pk: question_specs([q for q in questions if q.part_id == part.pk]) for part in survey_round.parts.all()
+    }
+    answers: dict[int, dict[str, str]] = defaultdict(dict)
+    for response_id, code, value in Answer.objects.filter(response__round=survey_round).values_list(
+        "response", "question__code", "value"
+    ):
+        answers[response_id][code] = value
+    problems = {}
+    for submission in PartSubmission.objects.filter(response__round=survey_round).select_related(
+        "part", "response__unit"
+    ):
+        errors = form_logic.part_errors(specs[submission.part_id], answers[submission.response_id])
+        if errors:
+            problems[submission.response.unit.code, submission.part.code] = errors
+    return problems
+
+
+def test_the_demo_round_is_open_now_and_running_the_command_again_adds_nothing(capsys):
+    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
     call_command("seed_demo")
-    survey_round = SurveyRound.objects.get(year=timezone.localdate().year)
+    survey_round = current_round()
     assert survey_round.is_open(now=timezone.now())
     assert survey_round.responses.count() == 303
+    models = (SurveyRound, Answer, AnswerChange, PartSubmission, Contact, Invitation, User, AuditEvent)
+    before = {model: model.objects.count() for model in models}
+    capsys.readouterr()
     call_command("seed_demo")
-    assert "exists already" in capsys.readouterr().out
-    assert SurveyRound.objects.count() == 1
+    output = capsys.readouterr().out
+    assert f"The {survey_round.year} round exists already." in output
+    assert "Earlier rounds have submissions already." in output
+    assert {model: model.objects.count() for model in models} == before
+
+
+def test_this_years_round_has_submitted_started_and_silent_units_in_realistic_shares():
+    call_command("seed_demo")
+    survey_round = current_round()
+    shares = Counter(unit_statuses(survey_round).values())
+    assert shares["submitted"] == pytest.approx(0.40 * 303, abs=3)
+    assert shares["first_part"] == pytest.approx(0.10 * 303, abs=3)
+    assert shares["started"] == pytest.approx(0.25 * 303, abs=3)
+    assert shares["silent"] == pytest.approx(0.25 * 303, abs=3)
+    now = timezone.now()
+    submissions = PartSubmission.objects.filter(response__round=survey_round)
+    assert all(survey_round.opens_at <= s.submitted_at < now for s in submissions)
+    assert all(s.submitted_by is not None for s in submissions)
+    assert (
+        Response.objects.filter(round=survey_round, extended_until__isnull=False).exclude(extension_reason="").exists()
+    )
+
+
+def test_every_submitted_part_passes_the_forms_rules_and_was_answered_before_it_was_submitted():
+    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
+    call_command("seed_demo")
+    for survey_round in SurveyRound.objects.all():
+        assert PartSubmission.objects.filter(response__round=survey_round).exists()
+        assert part_problems(survey_round) == {}
+    last_change = defaultdict(lambda: None)
+    for response_id, part_id, updated_at in Answer.objects.values_list("response", "question__part", "updated_at"):
+        key = (response_id, part_id)
+        last_change[key] = max(last_change[key] or updated_at, updated_at)
+    for submission in PartSubmission.objects.all():
+        assert last_change[submission.response_id, submission.part_id] < submission.submitted_at
+    assert AnswerChange.objects.count() == Answer.objects.count()
+    assert AuditEvent.objects.filter(code="survey.part.submitted").count() == PartSubmission.objects.count()
+
+
+def test_every_invited_unit_has_contacts_with_invitations_and_about_half_logged_in():
+    call_command("seed_demo")
+    survey_round = current_round()
+    units = set(survey_round.responses.values_list("unit", flat=True))
+    contacts = Contact.objects.filter(unit__in=units).select_related("user", "unit")
+    assert {c.unit_id for c in contacts if c.role == Contact.Role.RESPONSIBLE} == units
+    assert Counter(c.unit_id for c in contacts if c.role == Contact.Role.RESPONSIBLE).most_common(1)[0][1] == 1
+    co_respondents = sum(c.role == Contact.Role.CO_RESPONDENT for c in contacts)
+    assert 0.25 * len(units) < co_respondents < 0.42 * len(units)
+    assert all(c.email.endswith(".example.se") and c.email.isascii() for c in contacts)
+    for contact in contacts:
+        assert contact.user is not None and not contact.user.has_usable_password()
+        assert contact.user.unit_assignments.filter(unit=contact.unit).exists()
+    invitations = Invitation.objects.filter(round=survey_round)
+    assert sorted(invitations.values_list("contact", flat=True)) == sorted(c.pk for c in contacts)
+    assert all(len(i.token_hash) == 64 and i.created_at == survey_round.opens_at for i in invitations)
+    logged_in = sum(c.user.last_login is not None for c in contacts)
+    assert 0.4 * len(contacts) < logged_in < 0.75 * len(contacts)
+    # Whoever answered has logged in.
+    answerers = set(Answer.objects.filter(response__round=survey_round).values_list("updated_by", flat=True))
+    assert not User.objects.filter(pk__in=answerers, last_login__isnull=True).exists()
+
+
+def test_the_demo_logins_are_their_units_responsible_contacts_and_can_still_answer():
+    call_command("create_demo_users")
+    call_command("seed_demo")
+    statuses = unit_statuses(current_round())
+    assert statuses["0880"] in ("started", "silent")
+    assert statuses["0180-08"] in ("started", "silent")
+    responsible = Contact.objects.get(unit__code="0880", role=Contact.Role.RESPONSIBLE)
+    assert responsible.user == User.objects.get(email="respondent@demo.oj.se")
+    assert responsible.email == "respondent@demo.oj.se"
+    assert Contact.objects.get(unit__code="0180-08", role=Contact.Role.RESPONSIBLE).user.email == "stadsdel@demo.oj.se"
+
+
+def test_an_earlier_round_gets_submissions_across_its_fielding_period_and_a_high_response_rate():
+    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
+    call_command("seed_demo")
+    survey_round = SurveyRound.objects.get(year=2024)
+    invited = survey_round.responses.count()
+    submissions = PartSubmission.objects.filter(response__round=survey_round).select_related("part")
+    rates = Counter(s.part.code for s in submissions)
+    assert rates["allman"] / invited > 0.9 and rates["vinr"] / invited > 0.9
+    assert rates["vinr"] <= rates["allman"] < invited
+    assert all(survey_round.opens_at <= s.submitted_at <= survey_round.closes_at for s in submissions)
+    days = {timezone.localtime(s.submitted_at).date() for s in submissions}
+    assert len(days) > 20  # spread over the period, not all on one day
+    # S-shaped: a slow start, most in the middle weeks.
+    first_week = sum(s.submitted_at < survey_round.opens_at + timezone.timedelta(days=7) for s in submissions)
+    assert first_week < 0.2 * len(submissions)
+
+
+def test_generated_answers_are_valid_and_follow_the_yes_share_hook():
+    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
+    questions = list(Question.objects.filter(round__year=2024).prefetch_related("choices").order_by("order"))
+    vinr = question_specs([q for q in questions if q.part.code == "vinr"])
+    rng = demo_random(1)
+    for _ in range(200):
+        answers = generate_answers(vinr, rng)
+        assert form_logic.part_errors(vinr, answers) == {}
+        assert form_logic.effective_answers(vinr, answers) == answers
+    always = generate_answers(vinr, rng, yes_share=lambda key: 1.0)
+    yes_no = [spec.code for spec in vinr if spec.type == "select_one" and spec.code in always]
+    assert len(yes_no) > 5 and all(always[code] == "ja" for code in yes_no)
+    never_police = [generate_answers(vinr, rng, yes_share={"overensk.polis": 0.0}.get) for _ in range(50)]
+    assert not any("polis" in answers.get("overensk", "") for answers in never_police)
+    specs = question_specs(questions)
+    assert generate_answers(specs, demo_random(7)) == generate_answers(specs, demo_random(7))

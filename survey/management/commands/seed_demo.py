@@ -1,10 +1,12 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
-from survey.models import SurveyRound
+from survey.demo import demo_random, seed_current_round, seed_earlier_round
+from survey.models import PartSubmission, SurveyRound
 from survey.services import load_questionnaire
 from survey.xlsform import read_xlsform
 
@@ -12,19 +14,44 @@ NEWEST_FORM = Path(__file__).resolve().parents[2] / "questionnaires" / "vinr-202
 
 
 class Command(BaseCommand):
-    help = "Demo data for make run: this year's round, open now, with the newest shipped questionnaire."
+    help = (
+        "Demo data for make run: this year's round, open now, with the newest shipped questionnaire, contacts, "
+        "invitations and a mix of submitted, started and silent units; submissions in earlier rounds that have none."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         year = timezone.localdate().year
         if SurveyRound.objects.filter(year=year).exists():
             self.stdout.write(f"The {year} round exists already.")
-            return
+        else:
+            self.seed_current(year)
+        earlier = SurveyRound.objects.filter(year__lt=year).order_by("year")
+        seeded = [r for r in earlier if not PartSubmission.objects.filter(response__round=r).exists()]
+        if not seeded:
+            self.stdout.write("Earlier rounds have submissions already." if earlier else "No earlier rounds.")
+        for survey_round in seeded:
+            counts = seed_earlier_round(survey_round=survey_round, rng=demo_random(survey_round.year))
+            invited = survey_round.responses.count()
+            rates = ", ".join(f"{code} {count}/{invited}" for code, count in counts.items())
+            self.stdout.write(f"Round {survey_round.year}: submitted {rates}.")
+
+    @transaction.atomic
+    def seed_current(self, year: int) -> None:
         form = read_xlsform(NEWEST_FORM.read_bytes(), NEWEST_FORM.name)
         form.title = f"Öppna jämförelser {year} – Våld i nära relationer"
         form.version = f"{year}.demo"
         now = timezone.now()
+        today = timezone.localdate()
+        # Opened 14 days ago in the morning, closes in 35 days at the end of the day.
+        opens_at = timezone.make_aware(datetime.combine(today - timedelta(days=14), time(8)))
+        closes_at = timezone.make_aware(datetime.combine(today + timedelta(days=35), time(23, 59, 59)))
         survey_round = load_questionnaire(form=form, year=year, source_name=NEWEST_FORM.name, user=None)
-        SurveyRound.objects.filter(pk=survey_round.pk).update(
-            opens_at=now - timedelta(days=14), closes_at=now + timedelta(days=35)
+        SurveyRound.objects.filter(pk=survey_round.pk).update(opens_at=opens_at, closes_at=closes_at)
+        survey_round.refresh_from_db()
+        summary = seed_current_round(survey_round=survey_round, rng=demo_random(year), now=now)
+        s = summary.statuses
+        self.stdout.write(
+            f"Demo round {year} open until {closes_at.date()}: {s['submitted']} units submitted every part, "
+            f"{s['first_part']} only the general part, {s['started']} started, {s['silent']} not started; "
+            f"{summary.contacts} contacts invited, {summary.logged_in} logged in, {summary.extended} extensions."
         )
-        self.stdout.write(f"Demo round {year} open until {(now + timedelta(days=35)).date()}.")
