@@ -79,17 +79,21 @@ def due_reminder_day(*, opens_on: date, closes_on: date, days: list[int], today:
 
 
 def _rounds_open(now: datetime) -> list[SurveyRound]:
-    return list(
+    """The rounds open now for some unit, locked: a second run of the job waits here and then
+    finds the reminders already written."""
+    open_ids = (
         SurveyRound.objects.filter(opens_at__lte=now)
         .filter(Q(closes_at__gt=now) | Q(responses__extended_until__gt=now))
-        .distinct()
+        .values("pk")
     )
+    return list(SurveyRound.objects.select_for_update().filter(pk__in=open_ids).order_by("pk"))
 
 
 @transaction.atomic
 def send_due_reminders(*, now: datetime) -> int:
-    """Sends the reminders that are due now. Safe to run twice or in two workers at once: each
-    reminder has a key (contact, reminder day), and the database takes a key only once."""
+    """Sends the reminders that are due now. Safe to run twice or in two workers at once: the
+    rounds are locked while their reminders are written, and each reminder has a key (contact,
+    reminder day) that the database takes only once."""
     today, sent = timezone.localdate(now), 0
     for survey_round in _rounds_open(now):
         if not survey_round.reminder_days:

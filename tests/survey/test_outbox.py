@@ -1,0 +1,110 @@
+"""The e-mail outbox: nothing lost while the queue is down, nothing sent twice."""
+
+import time
+from datetime import timedelta
+from smtplib import SMTPException
+from unittest import mock
+
+import pytest
+from celery import Celery
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from survey import outbox
+from survey.models import OutgoingEmail
+from survey.tasks import flush_outbox, send_outgoing_email
+
+from .round_helpers import add_contact, load_round_2024
+
+pytestmark = pytest.mark.django_db
+
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens there: Redis is "down"
+
+
+def queue_one(key: str = "test:1") -> OutgoingEmail:
+    outbox.queue_emails([OutgoingEmail(key=key, kind="reminder", to="anna@kalmar.se", subject="Ämne", body="Text")])
+    return OutgoingEmail.objects.get(key=key)
+
+
+def dead_app() -> Celery:
+    """A Celery app with the project's own settings whose broker is not running."""
+    app = Celery("down", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(broker_url=DEAD_BROKER, task_always_eager=False)
+    return app
+
+
+@pytest.fixture
+def dead_queue():
+    """Enqueueing an e-mail goes to a broker that is not running."""
+    app = dead_app()
+    with mock.patch.object(
+        send_outgoing_email, "delay", lambda *args: app.send_task("survey.tasks.send_outgoing_email", args)
+    ):
+        yield
+
+
+def test_with_the_queue_down_the_request_succeeds_and_the_email_goes_out_once_it_is_back(
+    client, coordinator, dead_queue, django_capture_on_commit_callbacks
+):
+    load_round_2024()
+    add_contact("0880", "Anna Lind", "anna.lind@kalmar.se")
+    client.force_login(coordinator)
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("survey:round-contacts", kwargs={"year": 2024}), {"action": "invite-new"})
+    assert page.status_code == 302
+    assert time.monotonic() - started < 10  # the request does not hang on the dead queue
+    assert "1 inbjudan är på väg." in client.get(page["Location"]).content.decode()
+    waiting = OutgoingEmail.objects.get()
+    assert waiting.sent_at is None and mail.outbox == []
+    listing = client.get(reverse("survey:round-contacts", kwargs={"year": 2024})).content.decode()
+    assert "väntar på att skickas" in listing
+
+    # The queue is back: the periodic flush sends it, once, however often it runs.
+    flush_outbox.delay()
+    flush_outbox.delay()
+    send_outgoing_email(waiting.pk)  # the original task, arriving late
+    assert [m.to for m in mail.outbox] == [["anna.lind@kalmar.se"]]
+    assert OutgoingEmail.objects.get().sent_at is not None
+
+
+def test_the_dead_queue_error_is_the_one_the_outbox_expects():
+    with pytest.raises(outbox.QUEUE_DOWN_ERRORS):
+        dead_app().send_task("survey.tasks.send_outgoing_email", (1,))
+
+
+def test_an_email_with_a_known_key_is_not_queued_again(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_one()
+        outbox.queue_emails([OutgoingEmail(key="test:1", kind="reminder", to="anna@kalmar.se", subject="S", body="B")])
+    assert OutgoingEmail.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_an_email_is_sent_once_even_when_two_senders_try():
+    email = queue_one()
+    assert outbox.send_outgoing(email_id=email.pk) is True
+    assert outbox.send_outgoing(email_id=email.pk) is False
+    assert outbox.flush_outbox() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_over_after_a_while():
+    email = queue_one()
+    now = timezone.now()
+    OutgoingEmail.objects.filter(pk=email.pk).update(claimed_at=now - timedelta(minutes=1))
+    assert outbox.flush_outbox(now=now) == 0  # another worker may be sending it right now
+    assert outbox.flush_outbox(now=now + outbox.CLAIM_TIMEOUT) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_stays_in_the_outbox_with_the_error_and_goes_out_later():
+    email = queue_one()
+    with mock.patch("survey.outbox.EmailMessage.send", side_effect=SMTPException("421 try later")):
+        assert outbox.flush_outbox() == 0
+    email.refresh_from_db()
+    assert (email.sent_at, email.attempts, email.last_error) == (None, 1, "421 try later")
+    assert outbox.flush_outbox() == 1
+    assert mail.outbox[0].subject == "Ämne" and mail.outbox[0].from_email == settings.DEFAULT_FROM_EMAIL
