@@ -261,6 +261,16 @@ def _day_weights(first: date, count: int, *, shape: Callable[[int], float], bump
     return weights
 
 
+def _fielding_shape(days: int) -> Callable[[int], float]:
+    """Submissions per day of a period of `days`: a bell around the middle (an S-shaped
+    cumulative curve) and a rush in the last days before the deadline."""
+
+    def shape(index: int) -> float:
+        return 0.15 + 1.6 * math.exp(-(((index / days - 0.5) / 0.2) ** 2)) + 1.2 * 0.5 ** (days - 1 - index)
+
+    return shape
+
+
 def _moment(rng: random.Random, first: date, index: int, low: datetime, high: datetime) -> datetime:
     """A time of day on day `index`, mostly office hours, kept within [low, high]."""
     hour = rng.choices(range(7, 22), weights=(1, 4, 6, 6, 5, 3, 5, 6, 5, 3, 1, 1, 1, 1, 1))[0]
@@ -414,8 +424,9 @@ def seed_current_round(
     elapsed = (_local_date(now) - first).days + 1
     bumps = [index for index in _reminder_indexes(survey_round, _local_date(survey_round.closes_at), first)
              if index < elapsed]  # fmt: skip
-    # Many answer in the first days after the invitation, then a steady trickle.
-    weights = _day_weights(first, elapsed, shape=lambda index: 0.5 + 2.5 * math.exp(-index / 4), bumps=bumps)
+    # The rhythm of earlier rounds up to today, so the monitor compares like with like.
+    days = (_local_date(survey_round.closes_at) - first).days + 1
+    weights = _day_weights(first, elapsed, shape=_fielding_shape(days), bumps=bumps)
     low, high = survey_round.opens_at, now - timedelta(minutes=1)
     coordinator = User.objects.filter(email=COORDINATOR_EMAIL).first()
 
@@ -587,12 +598,7 @@ def seed_earlier_round(
     first, last = _local_date(survey_round.opens_at), _local_date(survey_round.closes_at)
     days = (last - first).days + 1
 
-    def shape(index: int) -> float:
-        # A bell around the middle of the period (an S-shaped cumulative curve) and a rush in
-        # the last days before the deadline.
-        return 0.15 + 1.6 * math.exp(-(((index / days - 0.5) / 0.2) ** 2)) + 1.2 * 0.5 ** (days - 1 - index)
-
-    weights = _day_weights(first, days, shape=shape, bumps=_reminder_indexes(survey_round, last, first))
+    weights = _day_weights(first, days, shape=_fielding_shape(days), bumps=_reminder_indexes(survey_round, last, first))
     low, high = survey_round.opens_at, survey_round.closes_at - timedelta(minutes=1)
 
     # Units that submit a later part have submitted the general part too.

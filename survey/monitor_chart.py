@@ -83,7 +83,9 @@ def line_chart(progress: Progress) -> Chart:
     def y(percent: float) -> float:
         return round(plot_bottom - percent * (plot_bottom - TOP) / 100, 1)
 
-    x_days = sorted({1, *range(7, days + 1, 7), days})
+    # Weekly ticks and the last day, unless that would crowd the last weekly tick.
+    weekly = [1, *range(7, days + 1, 7)]
+    x_days = weekly if days - weekly[-1] < 4 else [*weekly, days]
     lines = []
     for index, series in enumerate(progress.series):
         coordinates = [(x(day), y(float(percent))) for day, percent in series.points]

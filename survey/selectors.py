@@ -146,7 +146,7 @@ def units_to_remind(survey_round: SurveyRound, *, status: str, part: Part | None
 class ContactRow:
     contact: Contact
     invited_at: datetime | None  # the latest invitation to this round
-    email_sent_at: datetime | None  # when its e-mail left the outbox; None while it waits
+    email_waiting: bool  # its e-mail is still in the outbox
     link_used_at: datetime | None
 
 
@@ -174,7 +174,7 @@ def round_contact_rows(survey_round: SurveyRound) -> list[tuple[Response, list[C
                 ContactRow(
                     contact,
                     invitation.created_at if invitation else None,
-                    sent.get(f"invitation:{invitation.pk}") if invitation else None,
+                    bool(invitation) and sent.get(f"invitation:{invitation.pk}", True) is None,
                     invitation.used_at if invitation else None,
                 )
             )

@@ -101,3 +101,16 @@ def test_respondents_cannot_edit_contacts_even_of_their_own_unit(client, respond
     edit = reverse("survey:contact-edit", kwargs={"code": "0880", "pk": contact.pk})
     assert client.post(edit, {"name": "X", "email": "x@y.se", "role": "responsible"}).status_code == 403
     assert Contact.objects.get().name == "Anna Lind"
+
+
+def test_the_import_command_refuses_a_bad_file_and_imports_a_good_one(tmp_path, coordinator):
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "fel.csv"
+    bad.write_bytes(csv_bytes("unit_code;name;email", "0880;Anna Lind;anna(at)kalmar.se", separator=";"))
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("import_contacts", str(bad))
+    good = tmp_path / "ratt.csv"
+    good.write_bytes(csv_bytes("unit_code;name;email", "0880;Anna Lind;anna@kalmar.se", separator=";"))
+    call_command("import_contacts", str(good))
+    assert Contact.objects.get().email == "anna@kalmar.se"

@@ -69,6 +69,8 @@ def test_with_the_queue_down_the_request_succeeds_and_the_email_goes_out_once_it
     send_outgoing_email(waiting.pk)  # the original task, arriving late
     assert [m.to for m in mail.outbox] == [["anna.lind@kalmar.se"]]
     assert OutgoingEmail.objects.get().sent_at is not None
+    listing = client.get(reverse("survey:round-contacts", kwargs={"year": 2024})).content.decode()
+    assert "väntar på att skickas" not in listing
 
 
 def test_the_dead_queue_error_is_the_one_the_outbox_expects():

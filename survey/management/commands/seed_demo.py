@@ -42,9 +42,10 @@ class Command(BaseCommand):
         form.version = f"{year}.demo"
         now = timezone.now()
         today = timezone.localdate()
-        # Opened 14 days ago in the morning, closes in 35 days at the end of the day.
-        opens_at = timezone.make_aware(datetime.combine(today - timedelta(days=14), time(8)))
-        closes_at = timezone.make_aware(datetime.combine(today + timedelta(days=35), time(23, 59, 59)))
+        # Two weeks before the deadline, when the monitor matters most: opened 35 days ago in the
+        # morning, closes in 14 days at the end of the day.
+        opens_at = timezone.make_aware(datetime.combine(today - timedelta(days=35), time(8)))
+        closes_at = timezone.make_aware(datetime.combine(today + timedelta(days=14), time(23, 59, 59)))
         survey_round = load_questionnaire(form=form, year=year, source_name=NEWEST_FORM.name, user=None)
         SurveyRound.objects.filter(pk=survey_round.pk).update(opens_at=opens_at, closes_at=closes_at)
         survey_round.refresh_from_db()

@@ -1,0 +1,10 @@
+from django.core.management.base import BaseCommand
+
+from survey.outbox import flush_outbox
+
+
+class Command(BaseCommand):
+    help = "Sends the e-mails waiting in the outbox, e.g. after the queue was down (beat runs it each minute)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        self.stdout.write(f"{flush_outbox()} e-mails sent.")

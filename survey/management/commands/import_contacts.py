@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.models import User
+from survey.services.contacts import import_contacts
+
+
+class Command(BaseCommand):
+    help = (
+        "Imports contact persons (unit_code, name, email[, role]) from CSV or XLSX. "
+        "Nothing is imported unless every row is valid."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Check every row and import nothing.")
+        parser.add_argument("--as", dest="email", help="The coordinator the import is recorded for.")
+
+    def handle(self, *args: object, file: Path, dry_run: bool, email: str | None, **options: object) -> None:
+        users = User.objects.filter(role__in=[User.Role.COORDINATOR, User.Role.ADMIN], is_active=True)
+        user = users.filter(email__iexact=email).first() if email else users.order_by("pk").first()
+        if user is None:
+            raise CommandError("An import is recorded for a coordinator: create one, or name one with --as.")
+        report = import_contacts(data=file.read_bytes(), filename=file.name, user=user, dry_run=dry_run)
+        for error in report.errors:
+            self.stderr.write(str(error))
+        if report.errors:
+            raise CommandError(f"{len(report.errors)} problem(s); nothing was imported.")
+        if dry_run:
+            self.stdout.write(f"The file is clean: {report.rows} contact persons.")
+        else:
+            self.stdout.write(f"Imported {report.created} new contact persons, {report.updated} changed.")
