@@ -26,7 +26,8 @@ def log_in(browser, live, user) -> None:  # noqa: ANN001
 
 
 def wait(browser, condition, timeout: float = 10):  # noqa: ANN001, ANN201
-    return WebDriverWait(browser, timeout).until(condition)
+    # Autosave swaps question blocks: an element read while it is replaced is looked up again.
+    return WebDriverWait(browser, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def choose(browser, code: str, label: str) -> None:  # noqa: ANN001
