@@ -11,6 +11,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("konto/", include("accounts.urls")),
     path("", include("survey.urls")),
+    path("indikatorer/", include("indicators.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

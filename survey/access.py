@@ -44,6 +44,26 @@ def can_change_indicator_definitions(user: User) -> bool:
     return has_role(user, Role.ANALYST, Role.ADMIN)
 
 
+def can_publish_results(user: User) -> bool:
+    """Analysts compute, import history and publish."""
+    return has_role(user, Role.ANALYST, Role.ADMIN)
+
+
+def can_resolve_result_flags(user: User) -> bool:
+    """Coordinators handle the units' flags on preliminary results (reopening parts to correct them)."""
+    return has_role(user, Role.COORDINATOR, Role.ADMIN)
+
+
+def can_check_unit_results(user: User, unit: ReportingUnit) -> bool:
+    """A unit's respondents confirm or flag its preliminary results."""
+    return has_role(user, Role.RESPONDENT) and user.unit_assignments.filter(unit=unit).exists()
+
+
+def require_analyst(user: User) -> None:
+    if not can_publish_results(user):
+        raise PermissionDenied
+
+
 def units_for_user(user: User) -> QuerySet[ReportingUnit]:
     units = ReportingUnit.objects.select_related("county", "parent")
     if can_read_register(user):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .. import form_logic
+from .. import form_logic, hooks
 from ..access import can_answer_after_closing
 from ..audit import record_event
 from ..models import Answer, AnswerChange, Contact, OutgoingEmail, Part, PartSubmission, Question, Response
@@ -184,6 +184,7 @@ def submit_part(
         raise PartIncomplete(errors)
     submission = PartSubmission.objects.create(response=response, part=part, submitted_at=now, submitted_by=user)
     record_event("survey.part.submitted", actor=user, unit=response.unit, response=response.pk, part=part.code)
+    hooks.part_changed(response)
     if notify:
         transaction.on_commit(lambda: send_receipt.delay(submission.pk))
     return submission
@@ -199,6 +200,7 @@ def reopen_part(*, response: Response, part: Part, reason: str, user: User) -> N
         "survey.part.reopened", actor=user, unit=response.unit, response=response.pk, part=part.code, reason=reason
     )
     notify_reopened(response=response, part=part, reason=reason, event_id=event.pk)
+    hooks.part_changed(response)
 
 
 def notify_reopened(*, response: Response, part: Part, reason: str, event_id: int) -> int:

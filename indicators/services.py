@@ -1,0 +1,134 @@
+"""Computing and storing results: unit values for a year from its answers in one pass, then the
+aggregates for the country, every county and every group (memberships of that year)."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from survey.models import Answer, GroupMembership, PartSubmission, ReportingUnit, Response
+
+from .aggregate import Area, aggregate
+from .compute import Definition, unit_values
+from .models import AggregateResult, IndicatorVersion, UnitResult
+
+
+@dataclass
+class ComputeReport:
+    years: list[int]
+    unit_results: int = 0
+    aggregates: int = 0
+
+
+def _computed_versions(years: Iterable[int]) -> list[IndicatorVersion]:
+    """Versions with a rule, except indicator-years whose values were imported: imported history
+    stands until it is removed."""
+    imported = set(
+        UnitResult.objects.filter(year__in=years, source=UnitResult.Source.IMPORTED)
+        .values_list("year", "indicator_id")
+        .distinct()
+    )
+    versions = IndicatorVersion.objects.filter(year__in=years).exclude(rule="").select_related("indicator")
+    return [v for v in versions if (v.year, v.indicator_id) not in imported]
+
+
+def compute_unit_results(*, years: Iterable[int], now: datetime | None = None) -> int:
+    """Unit values of every indicator with a rule for every unit invited in `years`, from one
+    pass over the answers (three queries for any number of units and years)."""
+    years, now = sorted(set(years)), now or timezone.now()
+    versions = _computed_versions(years)
+    if not versions:
+        return 0
+    units: dict[int, set[int]] = defaultdict(set)
+    response_unit: dict[int, tuple[int, int]] = {}
+    for pk, year, unit_id in Response.objects.filter(round__year__in=years).values_list("pk", "round__year", "unit_id"):
+        units[year].add(unit_id)
+        response_unit[pk] = (year, unit_id)
+    answers: dict[int, dict[int, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    for response_id, code, value in (
+        Answer.objects.filter(response__round__year__in=years)
+        .values_list("response_id", "question__code", "value")
+        .iterator(chunk_size=5000)
+    ):
+        year, unit_id = response_unit[response_id]
+        answers[year][unit_id][code] = value
+    submitted: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for response_id, part_code in PartSubmission.objects.filter(response__round__year__in=years).values_list(
+        "response_id", "part__code"
+    ):
+        year, unit_id = response_unit[response_id]
+        submitted[year][unit_id].add(part_code)
+
+    rows = []
+    for year in years:
+        year_versions = [v for v in versions if v.year == year]
+        definitions = {v.indicator.code: v for v in year_versions}
+        values = unit_values(
+            [Definition(v.indicator.code, v.kind, v.part_code, v.rule) for v in year_versions],
+            answers=answers[year],
+            submitted_parts=submitted[year],
+            units=units[year],
+        )
+        rows += [
+            UnitResult(year=year, unit_id=unit_id, indicator=definitions[code].indicator, value=value,
+                       source=UnitResult.Source.COMPUTED, updated_at=now)
+            for (unit_id, code), value in values.items()
+        ]  # fmt: skip
+    with transaction.atomic():
+        for year in years:
+            UnitResult.objects.filter(
+                year=year, indicator__in=[v.indicator_id for v in versions if v.year == year]
+            ).delete()
+        UnitResult.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _areas_of_units(years: Iterable[int]) -> dict[int, dict[int, list[Area]]]:
+    """{year: {unit id: [its county, its groups that year]}}."""
+    counties = dict(ReportingUnit.objects.values_list("pk", "county_id"))
+    areas: dict[int, dict[int, list[Area]]] = {}
+    for year in years:
+        areas[year] = defaultdict(list, {unit: [Area("county", county_id=county)] for unit, county in counties.items()})
+    for year, unit_id, group_id in GroupMembership.objects.filter(year__in=years).values_list(
+        "year", "unit_id", "group_id"
+    ):
+        areas[year][unit_id].append(Area("group", group_id=group_id))
+    return areas
+
+
+def aggregate_results(*, years: Iterable[int]) -> int:
+    """Aggregates of every indicator in `years` from the stored unit values, computed or imported."""
+    years = sorted(set(years))
+    aggregation = {(v.year, v.indicator_id): v.aggregation for v in IndicatorVersion.objects.filter(year__in=years)}
+    values: dict[tuple[int, int], dict[int, Decimal | None]] = defaultdict(dict)
+    for year, indicator_id, unit_id, value in UnitResult.objects.filter(year__in=years).values_list(
+        "year", "indicator_id", "unit_id", "value"
+    ):
+        values[year, indicator_id][unit_id] = value
+    areas = _areas_of_units(years)
+    rows = []
+    for (year, indicator_id), unit_values_ in values.items():
+        kind = aggregation.get((year, indicator_id), IndicatorVersion.Aggregation.SHARE)
+        for area, tally in aggregate(unit_values_, aggregation=kind, areas_of_unit=areas[year]).items():
+            rows.append(
+                AggregateResult(year=year, indicator_id=indicator_id, level=area.level, county_id=area.county_id,
+                                group_id=area.group_id, aggregation=kind, numerator=tally.numerator,
+                                denominator=tally.denominator)
+            )  # fmt: skip
+    with transaction.atomic():
+        AggregateResult.objects.filter(year__in=years).delete()
+        AggregateResult.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def compute_indicators(*, years: Iterable[int], now: datetime | None = None) -> ComputeReport:
+    """Unit values and aggregates for `years`: what the task and `manage.py compute_indicators` run."""
+    years = sorted(set(years))
+    report = ComputeReport(years=years)
+    report.unit_results = compute_unit_results(years=years, now=now)
+    report.aggregates = aggregate_results(years=years)
+    return report

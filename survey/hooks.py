@@ -1,0 +1,42 @@
+"""Extension points for apps that build on the survey (e.g. indicators), named in settings so
+that the survey never imports them (imports flow reporting → indicators → survey)."""
+
+import logging
+from collections.abc import Callable
+from functools import cache
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from .models import Response
+
+logger = logging.getLogger(__name__)
+
+
+@cache
+def _hooks(setting: str) -> list[Callable]:
+    return [import_string(path) for path in getattr(settings, setting, [])]
+
+
+def part_changed(response: Response) -> None:
+    """A part of the response was submitted or reopened: after the commit, each hook in
+    PART_CHANGED_HOOKS is called with the round's year (e.g. to recompute indicators)."""
+    year = response.round.year
+    # Once per year and transaction: an import submitting 300 parts needs one recomputation.
+    pending = transaction.get_connection().run_on_commit
+    if any(getattr(callback, "changed_year", None) == year for _sids, callback, *_rest in pending):
+        return
+
+    def run() -> None:
+        for hook in _hooks("PART_CHANGED_HOOKS"):
+            hook(year=year)
+
+    run.changed_year = year  # type: ignore[attr-defined]
+    transaction.on_commit(run, robust=True)
+
+
+def questionnaire_problems(*, form: object, year: int) -> list[str]:
+    """What the checks in QUESTIONNAIRE_CHECKS find wrong with a form about to be loaded for
+    `year` (e.g. an indicator rule naming a question the form lacks). Empty: nothing."""
+    return [problem for check in _hooks("QUESTIONNAIRE_CHECKS") for problem in check(form=form, year=year)]
