@@ -25,12 +25,15 @@ def part_changed(response: Response) -> None:
     year = response.round.year
     # Once per year and transaction: an import submitting 300 parts needs one recomputation.
     pending = transaction.get_connection().run_on_commit
-    if any(getattr(callback, "changed_year", None) == year for _sids, callback, *_rest in pending):
+    if any(getattr(cb, "changed_year", None) == year and not cb.done for _sids, cb, *_rest in pending):
         return
 
     def run() -> None:
+        run.done = True  # type: ignore[attr-defined]
         for hook in _hooks("PART_CHANGED_HOOKS"):
             hook(year=year)
+
+    run.done = False  # type: ignore[attr-defined]
 
     run.changed_year = year  # type: ignore[attr-defined]
     transaction.on_commit(run, robust=True)
