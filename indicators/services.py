@@ -36,13 +36,18 @@ def _computed_versions(years: Iterable[int]) -> list[IndicatorVersion]:
     return [v for v in versions if (v.year, v.indicator_id) not in imported]
 
 
-def compute_unit_results(*, years: Iterable[int], now: datetime | None = None) -> int:
-    """Unit values of every indicator with a rule for every unit invited in `years`, from one
-    pass over the answers (three queries for any number of units and years)."""
-    years, now = sorted(set(years)), now or timezone.now()
-    versions = _computed_versions(years)
-    if not versions:
-        return 0
+@dataclass
+class LoadedAnswers:
+    """What computing needs of the rounds of some years, by year and unit: the invited units,
+    their answers ({question code: value}) and the codes of the parts they submitted."""
+
+    units: dict[int, set[int]]
+    answers: dict[int, dict[int, dict[str, str]]]
+    submitted: dict[int, dict[int, set[str]]]
+
+
+def load_answers(*, years: Iterable[int]) -> LoadedAnswers:
+    """One pass over the answers of `years`: three queries for any number of units and years."""
     units: dict[int, set[int]] = defaultdict(set)
     response_unit: dict[int, tuple[int, int]] = {}
     for pk, year, unit_id in Response.objects.filter(round__year__in=years).values_list("pk", "round__year", "unit_id"):
@@ -62,21 +67,21 @@ def compute_unit_results(*, years: Iterable[int], now: datetime | None = None) -
     ):
         year, unit_id = response_unit[response_id]
         submitted[year][unit_id].add(part_code)
+    return LoadedAnswers(units, answers, submitted)
 
+
+def store_unit_results(
+    *, years: Iterable[int], versions: list[IndicatorVersion], values: dict[int, dict[tuple[int, str], Decimal | None]],
+    now: datetime,
+) -> int:  # fmt: skip
+    """Replaces the stored values of `versions` by `values` ({year: {(unit id, code): value}})."""
     rows = []
     for year in years:
-        year_versions = [v for v in versions if v.year == year]
-        definitions = {v.indicator.code: v for v in year_versions}
-        values = unit_values(
-            [Definition(v.indicator.code, v.kind, v.part_code, v.rule) for v in year_versions],
-            answers=answers[year],
-            submitted_parts=submitted[year],
-            units=units[year],
-        )
+        definitions = {v.indicator.code: v for v in versions if v.year == year}
         rows += [
             UnitResult(year=year, unit_id=unit_id, indicator=definitions[code].indicator, value=value,
                        source=UnitResult.Source.COMPUTED, updated_at=now)
-            for (unit_id, code), value in values.items()
+            for (unit_id, code), value in values.get(year, {}).items()
         ]  # fmt: skip
     with transaction.atomic():
         for year in years:
@@ -85,6 +90,26 @@ def compute_unit_results(*, years: Iterable[int], now: datetime | None = None) -
             ).delete()
         UnitResult.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def compute_unit_results(*, years: Iterable[int], now: datetime | None = None) -> int:
+    """Unit values of every indicator with a rule for every unit invited in `years`, from one
+    pass over the answers (three queries for any number of units and years)."""
+    years, now = sorted(set(years)), now or timezone.now()
+    versions = _computed_versions(years)
+    if not versions:
+        return 0
+    loaded = load_answers(years=years)
+    values = {
+        year: unit_values(
+            [Definition(v.indicator.code, v.kind, v.part_code, v.rule) for v in versions if v.year == year],
+            answers=loaded.answers[year],
+            submitted_parts=loaded.submitted[year],
+            units=loaded.units[year],
+        )
+        for year in years
+    }
+    return store_unit_results(years=years, versions=versions, values=values, now=now)
 
 
 def _areas_of_units(years: Iterable[int]) -> dict[int, dict[int, list[Area]]]:
