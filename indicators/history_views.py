@@ -1,6 +1,30 @@
-from django.http import Http404, HttpRequest, HttpResponse
+"""The analyst's upload page for earlier years' unit-level results."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from survey import access
+from survey.imports import MAX_FILE_SIZE
+
+from . import history
+from .result_forms import HistoryImportForm
 
 
-def _todo(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
-history_import = _todo
+@login_required
+@require_http_methods(["GET", "POST"])
+def history_import(request: HttpRequest) -> HttpResponse:
+    access.require_analyst(request.user)
+    form = HistoryImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_FILE_SIZE:
+            form.add_error("file", _("The file is larger than 5 MB."))
+        else:
+            report = history.import_results(
+                data=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
+            )
+    return render(request, "indicators/history_import.html", {"form": form, "report": report})

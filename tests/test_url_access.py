@@ -65,6 +65,11 @@ URLS = {
     "api-response-detail": ("api-response", {"pk": "RESPONSE"}),
     "api-response-answers": ("api-write", {"pk": "RESPONSE"}),
     "api-part-submit": ("api-write", {"pk": "RESPONSE", "part": "vinr"}),
+    "indicators:year-results": ("staff", {"year": 2024}),
+    "indicators:year-compute": ("post-only", {"year": 2024}),
+    "indicators:year-publish": ("staff", {"year": 2024}),
+    "indicators:history-import": ("staff", {}),
+    "indicators:revision-log": ("public", {}),
 }
 
 
