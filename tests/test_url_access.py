@@ -70,6 +70,9 @@ URLS = {
     "indicators:year-publish": ("staff", {"year": 2024}),
     "indicators:history-import": ("staff", {}),
     "indicators:revision-log": ("public", {}),
+    "indicators:unit-check": ("unit", {"code": "UNIT", "year": 2024}),
+    "indicators:flag-list": ("staff", {"year": 2024}),
+    "indicators:flag-resolve": ("post-only", {"pk": 1}),
 }
 
 
