@@ -65,6 +65,8 @@ URLS = {
     "api-response-detail": ("api-response", {"pk": "RESPONSE"}),
     "api-response-answers": ("api-write", {"pk": "RESPONSE"}),
     "api-part-submit": ("api-write", {"pk": "RESPONSE", "part": "vinr"}),
+    "indicators:indicator-list": ("staff", {}),
+    "indicators:version-edit": ("staff", {"code": "VINR02", "year": 2024}),
     "indicators:year-results": ("staff", {"year": 2024}),
     "indicators:year-compute": ("post-only", {"year": 2024}),
     "indicators:year-publish": ("staff", {"year": 2024}),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from .. import hooks
 from ..audit import record_event
 from ..models import Choice, Part, Question, Response, SurveyRound
 from ..selectors import reporting_units_on
@@ -54,7 +55,11 @@ def load_questionnaire(*, form: ParsedForm, year: int, source_name: str, user: U
     """Creates the year's round from a checked form, or updates its texts.
 
     Once the round has opened, an upload may change texts and hints and add questions, but
-    not remove questions, change their types or remove options."""
+    not remove questions, change their types or remove options. Nor may it break what
+    depends on the year's questions, such as the indicator rules (hooks.questionnaire_problems)."""
+    problems = hooks.questionnaire_problems(form=form, year=year)
+    if problems:
+        raise QuestionnaireConflict(problems)
     survey_round = SurveyRound.objects.select_for_update().filter(year=year).first()
     if survey_round is None:
         opens_at, closes_at = default_round_times(year)

@@ -1,0 +1,47 @@
+"""The analyst's form for a year's definition of an indicator."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import IndicatorVersion
+
+
+class VersionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description (analysis support)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the indicator measures, why it matters and how to read it."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=IndicatorVersion.Kind.choices)
+    part_code = forms.CharField(
+        label=_("Part of the questionnaire"), max_length=50, help_text=_("The part's code, e.g. vinr.")
+    )
+    rule = forms.CharField(
+        label=_("Rule"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "font-monospace", "spellcheck": "false"}),
+        help_text=_(
+            "An expression over the question codes, e.g. ${skola_rutin} = 'ja' or "
+            "selected(${overensk}, 'polis'). It is checked against the year's questionnaire. "
+            "Empty only for a year with imported history alone."
+        ),
+    )
+    rule_text = forms.CharField(label=_("The rule in words"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    aggregation = forms.ChoiceField(label=_("Aggregation"), choices=IndicatorVersion.Aggregation.choices)
+    desired_direction = forms.ChoiceField(
+        label=_("Desired direction"), required=False, choices=IndicatorVersion.Direction.choices
+    )
+    comparability_note = forms.CharField(
+        label=_("Comparability note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only for a year whose definition changed, e.g. how the change affects comparisons over time."),
+    )
+
+    def __init__(self, *args: object, read_only: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
