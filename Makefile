@@ -24,8 +24,10 @@ run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py load_units
 	DEBUG=1 $(PY) manage.py load_questionnaire --all
+	DEBUG=1 $(PY) manage.py load_indicators
 	DEBUG=1 $(PY) manage.py create_demo_users
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py compute_indicators --all
 	@echo "Open http://127.0.0.1:8000 (stop with Ctrl-C)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

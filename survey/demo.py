@@ -5,7 +5,9 @@ Rows are written with `bulk_create` for speed, but they are what the services wo
 answers that the form's rules accept (`generate_answers` walks the questions with
 `form_logic`), one `AnswerChange` per answer, a `PartSubmission` and its audit event per
 submitted part. Everything random comes from one seeded `random.Random`, so the demo is the same
-on every machine (only the unusable invitation tokens differ)."""
+on every machine (only the unusable invitation tokens differ). The shares of "ja" and of ticked
+options that `seed_demo` asks for (`yes_share`) come from `survey/demo_targets.py`: they make the
+national indicator values come out close to the published figures."""
 
 import hashlib
 import math
@@ -103,6 +105,25 @@ def demo_random(seed: int) -> random.Random:
     return random.Random(seed)  # noqa: S311 (demo data, not security)
 
 
+class ShareDraws:
+    """Yes/no draws at given shares from a shuffled deck per key: of every `size` draws of a key,
+    exactly `share × size` (rounded) are yes. With `size` the number of units in a round, a share
+    comes out at its target for the country while which units say yes stays random (a county's
+    share varies as in a random sample)."""
+
+    def __init__(self, rng: random.Random, size: int) -> None:
+        self.rng, self.size = rng, max(size, 1)
+        self.decks: dict[tuple[str, float], list[bool]] = {}
+
+    def draw(self, key: str, share: float) -> bool:
+        deck = self.decks.get((key, share))
+        if not deck:
+            yes = int(min(max(share, 0.0), 1.0) * self.size + 0.5)
+            deck = self.decks[key, share] = [True] * yes + [False] * (self.size - yes)
+            self.rng.shuffle(deck)
+        return deck.pop()
+
+
 class DemoAnswerError(ValueError):
     """A required question for which no valid value could be found (a form the generator does not know)."""
 
@@ -116,19 +137,22 @@ def generate_answers(
     *,
     yes_share: YesShare | None = None,
     texts: Mapping[str, str] | None = None,
+    draws: ShareDraws | None = None,
 ) -> dict[str, str]:
     """Valid answers for a part, in questionnaire order: `form_logic.part_errors` is empty for them.
 
     Each question that is relevant under the answers so far gets a random valid value (optional
     ones only half of the time); `texts` gives values for text questions by code (e.g. the
-    contact person's name). Raises DemoAnswerError if a required question cannot be answered."""
+    contact person's name). With `draws`, yes/no answers and ticks are drawn from its decks
+    (exact shares over a round), otherwise independently. Raises DemoAnswerError if a required
+    question cannot be answered."""
     answers: dict[str, str] = {}
     for question in questions:
         if question.type == "note" or not form_logic.is_relevant(question, answers):
             continue
         if not question.required and rng.random() >= OPTIONAL_ANSWER_SHARE:
             continue
-        value = _valid_value(question, answers, rng, yes_share, texts or {})
+        value = _valid_value(question, answers, rng, yes_share, texts or {}, draws)
         if value is None:
             if question.required:
                 raise DemoAnswerError(f"No valid answer for {question.code}")
@@ -149,10 +173,10 @@ def started_answers(answers: Mapping[str, str], rng: random.Random) -> dict[str,
 
 def _valid_value(
     question: QuestionSpec, answers: Mapping[str, str], rng: random.Random, yes_share: YesShare | None,
-    texts: Mapping[str, str],
+    texts: Mapping[str, str], draws: ShareDraws | None,
 ) -> str | None:  # fmt: skip
     for attempt in range(ATTEMPTS):
-        raw = _candidate(question, answers, rng, yes_share, texts, attempt)
+        raw = _candidate(question, answers, rng, yes_share, texts, attempt, draws)
         if raw is None:
             break
         value = form_logic.normalize(question, raw)
@@ -179,21 +203,32 @@ def _share(yes_share: YesShare | None, key: str, default: float) -> float:
 
 def _candidate(
     question: QuestionSpec, answers: Mapping[str, str], rng: random.Random, yes_share: YesShare | None,
-    texts: Mapping[str, str], attempt: int,
+    texts: Mapping[str, str], attempt: int, draws: ShareDraws | None,
 ) -> str | list[str] | None:  # fmt: skip
+
+    def draw(key: str, share: float) -> bool:
+        return draws.draw(key, share) if draws else rng.random() < share
+
     if question.type == "select_one":
         offered = [choice.value for choice in form_logic.offered_choices(question, answers)]
         if not offered:
             return None
         if {"ja", "nej"} <= set(offered):
-            return "ja" if rng.random() < _share(yes_share, question.code, DEFAULT_YES_SHARE) else "nej"
+            return "ja" if draw(question.code, _share(yes_share, question.code, DEFAULT_YES_SHARE)) else "nej"
         return rng.choice(offered)
     if question.type == "select_multiple":
         offered = [choice.value for choice in form_logic.offered_choices(question, answers)]
         if not offered:
             return None
         shares = [_share(yes_share, f"{question.code}.{value}", _option_default(question, value)) for value in offered]
-        chosen = [value for value, share in zip(offered, shares, strict=True) if rng.random() < share]
+        chosen = [
+            value for value, share in zip(offered, shares, strict=True) if draw(f"{question.code}.{value}", share)
+        ]
+        # Nothing ticked: the option that excludes the others ("ingen") if there is one, so that
+        # each other option is ticked with exactly its share.
+        exclusive = [value for value in offered if _is_exclusive(question, value)]
+        if not chosen and exclusive:
+            return exclusive[:1]
         if chosen or not any(shares):
             return chosen or [rng.choice(offered)]
         return rng.choices(offered, weights=shares)
@@ -209,8 +244,13 @@ def _candidate(
     return None
 
 
+def _is_exclusive(question: QuestionSpec, value: str) -> bool:
+    """An option that the constraint names, such as "ingen", which excludes the others."""
+    return f"'{value}'" in question.constraint
+
+
 def _option_default(question: QuestionSpec, value: str) -> float:
-    return EXCLUSIVE_OPTION_SHARE if f"'{value}'" in question.constraint else DEFAULT_OPTION_SHARE
+    return EXCLUSIVE_OPTION_SHARE if _is_exclusive(question, value) else DEFAULT_OPTION_SHARE
 
 
 # --- people ------------------------------------------------------------------------------------
@@ -365,11 +405,11 @@ def _save_events(events: list[tuple[AuditEvent, datetime]]) -> None:
 
 def _answer_part(
     form: _RoundForm, out: _Rows, response: Response, part: Part, rng: random.Random, *, yes_share: YesShare | None,
-    texts: Mapping[str, str], end: datetime, low: datetime, user_id: int | None, submitted: bool,
+    draws: ShareDraws, texts: Mapping[str, str], end: datetime, low: datetime, user_id: int | None, submitted: bool,
 ) -> datetime | None:  # fmt: skip
     """Answers one part (all of it if `submitted`, else the first few questions) in a session
     that ends at `end`; returns the time of the first answer."""
-    answers = generate_answers(form.specs[part.pk], rng, yes_share=yes_share, texts=texts)
+    answers = generate_answers(form.specs[part.pk], rng, yes_share=yes_share, texts=texts, draws=draws)
     if not submitted:
         answers = started_answers(answers, rng)
     times = _session(rng, end, low, len(answers))
@@ -431,6 +471,7 @@ def seed_current_round(
     coordinator = User.objects.filter(email=COORDINATOR_EMAIL).first()
 
     contacts = _contacts(responses, rng)
+    draws = ShareDraws(rng, len(responses))
     out = _Rows()
     first_activity: dict[int, datetime] = {}  # by contact id
     for response in responses:
@@ -449,8 +490,9 @@ def seed_current_round(
             # Parts after the submitted ones: the next one is started half of the time, the rest not.
             if order > submitted_parts or (order == submitted_parts and order > 0 and rng.random() < 0.5):
                 break
-            started = _answer_part(form, out, response, part, rng, yes_share=yes_share, texts=texts, end=end,
-                                   low=low, user_id=contact.user_id, submitted=order < submitted_parts)  # fmt: skip
+            started = _answer_part(form, out, response, part, rng, yes_share=yes_share, draws=draws, texts=texts,
+                                   end=end, low=low, user_id=contact.user_id,
+                                   submitted=order < submitted_parts)  # fmt: skip
             if started:
                 first_activity[contact.pk] = min(first_activity.get(contact.pk, started), started)
             end = _later(rng, end, high)
@@ -608,6 +650,7 @@ def seed_earlier_round(
     for part in form.parts:
         rate = general_rate if part.code == "allman" else vinr_rate
         submitting[part.pk] = {r.pk for r in order[: int(rate * len(order) + 0.5)]}
+    draws = ShareDraws(rng, len(responses))
     out = _Rows()
     counts = {part.code: 0 for part in form.parts}
     for response in responses:
@@ -618,8 +661,8 @@ def seed_earlier_round(
             submitted = response.pk in submitting[part.pk]
             if not submitted and rng.random() < 0.3:
                 continue
-            _answer_part(form, out, response, part, rng, yes_share=yes_share, texts=texts, end=end, low=low,
-                         user_id=None, submitted=submitted)  # fmt: skip
+            _answer_part(form, out, response, part, rng, yes_share=yes_share, draws=draws, texts=texts, end=end,
+                         low=low, user_id=None, submitted=submitted)  # fmt: skip
             counts[part.code] += submitted
             end = _later(rng, end, high)
     out.save()

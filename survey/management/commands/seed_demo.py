@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from survey.demo import demo_random, seed_current_round, seed_earlier_round
+from survey.demo_targets import yes_share
 from survey.models import PartSubmission, SurveyRound
 from survey.services import load_questionnaire
 from survey.xlsform import read_xlsform
@@ -16,7 +17,8 @@ NEWEST_FORM = Path(__file__).resolve().parents[2] / "questionnaires" / "vinr-202
 class Command(BaseCommand):
     help = (
         "Demo data for make run: this year's round, open now, with the newest shipped questionnaire, contacts, "
-        "invitations and a mix of submitted, started and silent units; submissions in earlier rounds that have none."
+        "invitations and a mix of submitted, started and silent units; submissions in earlier rounds that have none. "
+        "The answers give national indicator values close to the published figures (survey/demo_targets.py)."
     )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -30,7 +32,9 @@ class Command(BaseCommand):
         if not seeded:
             self.stdout.write("Earlier rounds have submissions already." if earlier else "No earlier rounds.")
         for survey_round in seeded:
-            counts = seed_earlier_round(survey_round=survey_round, rng=demo_random(survey_round.year))
+            counts = seed_earlier_round(
+                survey_round=survey_round, rng=demo_random(survey_round.year), yes_share=yes_share(survey_round.year)
+            )
             invited = survey_round.responses.count()
             rates = ", ".join(f"{code} {count}/{invited}" for code, count in counts.items())
             self.stdout.write(f"Round {survey_round.year}: submitted {rates}.")
@@ -49,7 +53,9 @@ class Command(BaseCommand):
         survey_round = load_questionnaire(form=form, year=year, source_name=NEWEST_FORM.name, user=None)
         SurveyRound.objects.filter(pk=survey_round.pk).update(opens_at=opens_at, closes_at=closes_at)
         survey_round.refresh_from_db()
-        summary = seed_current_round(survey_round=survey_round, rng=demo_random(year), now=now)
+        summary = seed_current_round(
+            survey_round=survey_round, rng=demo_random(year), now=now, yes_share=yes_share(year)
+        )
         s = summary.statuses
         self.stdout.write(
             f"Demo round {year} open until {closes_at.date()}: {s['submitted']} units submitted every part, "
