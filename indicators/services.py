@@ -70,26 +70,54 @@ def load_answers(*, years: Iterable[int]) -> LoadedAnswers:
     return LoadedAnswers(units, answers, submitted)
 
 
+def _chunks(items: list[int], size: int = 5000) -> Iterable[list[int]]:
+    """Pieces small enough for any database's limit on query parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def store_unit_results(
     *, years: Iterable[int], versions: list[IndicatorVersion], values: dict[int, dict[tuple[int, str], Decimal | None]],
     now: datetime,
 ) -> int:  # fmt: skip
-    """Replaces the stored values of `versions` by `values` ({year: {(unit id, code): value}})."""
-    rows = []
-    for year in years:
-        definitions = {v.indicator.code: v for v in versions if v.year == year}
-        rows += [
-            UnitResult(year=year, unit_id=unit_id, indicator=definitions[code].indicator, value=value,
-                       source=UnitResult.Source.COMPUTED, updated_at=now)
-            for (unit_id, code), value in values.get(year, {}).items()
-        ]  # fmt: skip
+    """Makes the stored values of `versions` equal to `values` ({year: {(unit id, code): value}}),
+    writing only what changed: a recomputation after one submission touches that unit's rows, and
+    `updated_at` says when a value last changed. Returns the number of values."""
+    indicator_of = {(v.year, v.indicator.code): v.indicator_id for v in versions}
+    wanted = {
+        (year, unit_id, indicator_of[year, code]): value
+        for year in years
+        for (unit_id, code), value in values.get(year, {}).items()
+    }
+    computed = {(v.year, v.indicator_id) for v in versions}
+    stored = {
+        (year, unit_id, indicator_id): (pk, value, source)
+        for pk, year, unit_id, indicator_id, value, source in UnitResult.objects.filter(
+            year__in=years, indicator__in={v.indicator_id for v in versions}
+        ).values_list("pk", "year", "unit_id", "indicator_id", "value", "source")
+        if (year, indicator_id) in computed
+    }
+    new = [
+        UnitResult(year=year, unit_id=unit_id, indicator_id=indicator_id, value=value,
+                   source=UnitResult.Source.COMPUTED, updated_at=now)
+        for (year, unit_id, indicator_id), value in wanted.items()
+        if (year, unit_id, indicator_id) not in stored
+    ]  # fmt: skip
+    changed: dict[Decimal | None, list[int]] = defaultdict(list)
+    for key, (pk, value, source) in stored.items():
+        if key in wanted and (wanted[key] != value or source != UnitResult.Source.COMPUTED):
+            changed[wanted[key]].append(pk)
+    gone = [pk for key, (pk, _value, _source) in stored.items() if key not in wanted]
     with transaction.atomic():
-        for year in years:
-            UnitResult.objects.filter(
-                year=year, indicator__in=[v.indicator_id for v in versions if v.year == year]
-            ).delete()
-        UnitResult.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        for chunk in _chunks(gone):
+            UnitResult.objects.filter(pk__in=chunk).delete()
+        for value, pks in changed.items():  # few distinct values: 1, 0, none, and changed key figures
+            for chunk in _chunks(pks):
+                UnitResult.objects.filter(pk__in=chunk).update(
+                    value=value, source=UnitResult.Source.COMPUTED, updated_at=now
+                )
+        UnitResult.objects.bulk_create(new, batch_size=2000)
+    return len(wanted)
 
 
 def compute_unit_results(*, years: Iterable[int], now: datetime | None = None) -> int:

@@ -106,3 +106,19 @@ def test_the_command_computes_a_year_and_every_year(coordinator, capsys):
     UnitResult.objects.all().delete()
     call_command("compute_indicators", "--all")
     assert national("VINR03").numerator == 1
+
+
+def test_a_recomputation_writes_only_the_values_that_changed(coordinator):
+    round_ = load_round_2024()
+    make_versions(2024)
+    kalmar, nybro = (Response.objects.select_related("round").get(round=round_, unit__code=c) for c in ("0880", "0881"))
+    answer_and_submit(kalmar, coordinator)
+    compute_indicators(years=[2024])
+    before = dict(UnitResult.objects.filter(year=2024).values_list("pk", "updated_at"))
+    answer_and_submit(nybro, coordinator, fortb_vuxna="nej")
+    compute_indicators(years=[2024])
+    after = dict(UnitResult.objects.filter(year=2024).values_list("pk", "updated_at"))
+    assert after.keys() == before.keys()  # rows are kept, not replaced
+    touched = UnitResult.objects.filter(pk__in=[pk for pk in after if after[pk] != before[pk]])
+    assert set(touched.values_list("unit__code", flat=True)) == {"0881"}
+    assert UnitResult.objects.get(year=2024, unit__code="0881", indicator__code="VINR03").value == 0
