@@ -7,12 +7,14 @@ denominator the number of units with a value. Rounding happens only for display.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 ONE = Decimal(1)
 
 
-@dataclass(frozen=True)
-class Area:
+class Area(NamedTuple):
+    """A tuple, so that hashing it in the tally loop costs little."""
+
     level: str  # "country", "county" or "group"
     county_id: int | None = None
     group_id: int | None = None
