@@ -4,13 +4,14 @@ aggregates for the country, every county and every group (memberships of that ye
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from survey.models import Answer, GroupMembership, PartSubmission, ReportingUnit, Response
+from survey.models import Answer, GroupMembership, PartSubmission, ReportingUnit, Response, SurveyRound
 
 from .aggregate import Area, aggregate
 from .compute import Definition, unit_values
@@ -216,3 +217,12 @@ def compute_indicators(*, years: Iterable[int], now: datetime | None = None) -> 
     report.unit_results = len(computed)
     report.aggregates = aggregate_results(years=years, known=computed)
     return report
+
+
+def recent_years(*, now: datetime, days: int = 60) -> list[int]:
+    """Years whose round is open or closed less than `days` ago: where answers still change."""
+    since = now - timedelta(days=days)
+    rounds = SurveyRound.objects.filter(opens_at__lte=now).filter(
+        Q(closes_at__gte=since) | Q(responses__extended_until__gte=since)
+    )
+    return sorted(set(rounds.values_list("year", flat=True)))

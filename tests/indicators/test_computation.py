@@ -122,3 +122,24 @@ def test_a_recomputation_writes_only_the_values_that_changed(coordinator):
     touched = UnitResult.objects.filter(pk__in=[pk for pk in after if after[pk] != before[pk]])
     assert set(touched.values_list("unit__code", flat=True)) == {"0881"}
     assert UnitResult.objects.get(year=2024, unit__code="0881", indicator__code="VINR03").value == 0
+
+
+def test_the_hourly_job_recomputes_the_years_whose_answers_still_change(coordinator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from indicators.services import recent_years
+    from indicators.tasks import compute_recent_years
+
+    round_ = load_round_2024()
+    make_versions(2024)
+    now = timezone.now()
+    round_.opens_at, round_.closes_at = now - timedelta(days=90), now - timedelta(days=30)
+    round_.save()
+    kalmar = Response.objects.select_related("round").get(round=round_, unit__code="0880")
+    answer_and_submit(kalmar, coordinator)  # as if its recomputation had been lost
+    assert not UnitResult.objects.exists()
+    compute_recent_years()
+    assert national("VINR03").numerator == 1
+    assert recent_years(now=now + timedelta(days=31)) == []  # closed two months ago: settled

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from indicators.services import compute_indicators
+from indicators.models import UnitResult
+from indicators.services import compute_indicators, recent_years
 from survey.models import SurveyRound
 
 
@@ -11,11 +13,12 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--year", type=int)
         group.add_argument("--all", action="store_true", help="Every year with a round or imported results.")
+        group.add_argument("--recent", action="store_true", help="Years whose round is open or closed lately.")
 
-    def handle(self, *args: object, year: int | None, all: bool, **options: object) -> None:  # noqa: A002
-        from indicators.models import UnitResult
-
-        if all:
+    def handle(self, *args: object, year: int | None, all: bool, recent: bool, **options: object) -> None:  # noqa: A002
+        if recent:
+            years = set(recent_years(now=timezone.now()))
+        elif all:
             years = set(SurveyRound.objects.values_list("year", flat=True)) | set(
                 UnitResult.objects.values_list("year", flat=True).distinct()
             )
