@@ -288,7 +288,7 @@ def main() -> None:
     django.setup()
     logging.getLogger("celery").setLevel(logging.WARNING)  # the recomputation tasks that loading runs inline
     from indicators.models import UnitResult
-    from indicators.services import _areas_of_units, _computed_versions, compute_indicators, load_answers
+    from indicators.services import areas_of_units, _computed_versions, compute_indicators, load_answers
 
     started = time.perf_counter()
     print(f"Building the demo data for {YEARS[0]}–{YEARS[-1]} in {workdir} …")
@@ -303,7 +303,7 @@ def main() -> None:
     load, loaded = timed(lambda: load_answers(years=YEARS), args.repeat)
     units = sum(len(loaded.units[year]) for year in YEARS)
     answers = sum(len(a) for year in YEARS for a in loaded.answers[year].values())
-    areas = _areas_of_units(YEARS)
+    areas = areas_of_units(YEARS)
     rules, values = timed(lambda: compute_values(loaded, by_year), args.repeat)
     aggregates, _count = timed(lambda: aggregate_values(values, versions, areas), args.repeat)
     store_1, _none = timed_fresh(lambda: store(values, versions), args.repeat)

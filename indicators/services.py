@@ -164,7 +164,7 @@ def _compute_and_store(*, years: list[int], now: datetime) -> dict[tuple[int, in
     }
 
 
-def _areas_of_units(years: Iterable[int]) -> dict[int, dict[int, list[Area]]]:
+def areas_of_units(years: Iterable[int]) -> dict[int, dict[int, list[Area]]]:
     """{year: {unit id: [its county, its groups that year]}}."""
     counties = dict(ReportingUnit.objects.values_list("pk", "county_id"))
     areas: dict[int, dict[int, list[Area]]] = {}
@@ -194,7 +194,7 @@ def aggregate_results(*, years: Iterable[int], known: dict[tuple[int, int, int],
         rest = rest | UnitResult.objects.filter(year=year).exclude(indicator_id__in=covered[year])
     for year, indicator_id, unit_id, value in rest.values_list("year", "indicator_id", "unit_id", "value"):
         values[year, indicator_id][unit_id] = value
-    areas = _areas_of_units(years)
+    areas = areas_of_units(years)
     rows = []
     for (year, indicator_id), unit_values_ in values.items():
         kind = aggregation.get((year, indicator_id), IndicatorVersion.Aggregation.SHARE)

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ def _plain_http():  # noqa: ANN202
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):  # noqa: ANN001
+    cache.clear()  # cached published results and the like never leak from one test into another
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     # Tasks run inline in tests, also when REDIS_URL is set; the worker test turns this off.
     celery_app.conf.task_always_eager = True
