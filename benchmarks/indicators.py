@@ -288,7 +288,7 @@ def main() -> None:
     django.setup()
     logging.getLogger("celery").setLevel(logging.WARNING)  # the recomputation tasks that loading runs inline
     from indicators.models import UnitResult
-    from indicators.services import areas_of_units, _computed_versions, compute_indicators, load_answers
+    from indicators.services import _computed_versions, areas_of_units, compute_indicators, load_answers
 
     started = time.perf_counter()
     print(f"Building the demo data for {YEARS[0]}–{YEARS[-1]} in {workdir} …")
