@@ -22,6 +22,8 @@ OWN_UNIT, OTHER_UNIT = "0880", "0881"
 #   post-only – takes only POST: 405 for a GET
 #   api, api-response, api-write – the JSON API: like the pages, but 401 instead of the login page,
 #     and the write endpoints answer a GET with 405
+#   public-api – the open API (kolada:*): anyone, with or without login, gets 200 or a 400 for an id it
+#     does not know (an indicator is known once a year of it is published, and nothing is published here)
 # "UNIT" and "RESPONSE" in kwargs are replaced by the own or the other unit's code or response.
 URLS = {
     "home": ("any-user", {}),
@@ -75,6 +77,15 @@ URLS = {
     "indicators:unit-check": ("unit", {"code": "UNIT", "year": 2024}),
     "indicators:flag-list": ("staff", {"year": 2024}),
     "indicators:flag-resolve": ("post-only", {"pk": 1}),
+    "kolada:kpi-list": ("public", {}),
+    "kolada:kpi-detail": ("public-api", {"ids": "VINR02"}),
+    "kolada:municipality-list": ("public", {}),
+    "kolada:municipality-detail": ("public", {"ids": "UNIT"}),
+    "kolada:data-kpi-municipality-year": ("public-api", {"kpi": "VINR02", "municipality": "UNIT", "years": "2024"}),
+    "kolada:data-kpi-year": ("public-api", {"kpi": "VINR02", "years": "2024"}),
+    "kolada:data-municipality-year": ("public", {"municipality": "UNIT", "years": "2024"}),
+    "kolada:data-kpi-municipality": ("public-api", {"kpi": "VINR02", "municipality": "UNIT"}),
+    "kolada:published-csv": ("public", {}),
 }
 
 
@@ -115,6 +126,7 @@ def test_a_respondent_reaches_only_their_own_unit(client, respondent, responses,
     other = client.get(url_for(name, OTHER_UNIT, responses)).status_code
     expected = {
         "public": ((200, 302), (200, 302)),
+        "public-api": ((200, 400), (200, 400)),
         "any-user": ((200,), (200,)),
         "staff": ((403,), (403,)),
         "unit": ((200,), (404,)),
@@ -135,6 +147,8 @@ def test_an_anonymous_visitor_reaches_only_public_pages(client, responses, name)
     response = client.get(url_for(name, OWN_UNIT, responses))
     if kind == "public":
         assert response.status_code in (200, 302)
+    elif kind == "public-api":
+        assert response.status_code in (200, 400)
     elif kind == "post-only":
         assert response.status_code in (302, 405)
     elif kind.startswith("api"):
