@@ -24,6 +24,7 @@ OWN_UNIT, OTHER_UNIT = "0880", "0881"
 #     and the write endpoints answer a GET with 405
 #   public-api – the open API (kolada:*): anyone, with or without login, gets 200 or a 400 for an id it
 #     does not know (an indicator is known once a year of it is published, and nothing is published here)
+#   public-page – the public results pages: anyone; 404 while the year is not published (nothing is here)
 # "UNIT" and "RESPONSE" in kwargs are replaced by the own or the other unit's code or response.
 URLS = {
     "home": ("any-user", {}),
@@ -77,6 +78,10 @@ URLS = {
     "indicators:unit-check": ("unit", {"code": "UNIT", "year": 2024}),
     "indicators:flag-list": ("staff", {"year": 2024}),
     "indicators:flag-resolve": ("post-only", {"pk": 1}),
+    "reporting:results-index": ("public", {}),
+    "reporting:country-page": ("public-page", {"year": 2024}),
+    "reporting:county-page": ("public-page", {"year": 2024, "county_code": "08"}),
+    "reporting:unit-page": ("public-page", {"year": 2024, "code": "UNIT"}),
     "kolada:kpi-list": ("public", {}),
     "kolada:kpi-detail": ("public-api", {"ids": "VINR02"}),
     "kolada:municipality-list": ("public", {}),
@@ -126,6 +131,7 @@ def test_a_respondent_reaches_only_their_own_unit(client, respondent, responses,
     other = client.get(url_for(name, OTHER_UNIT, responses)).status_code
     expected = {
         "public": ((200, 302), (200, 302)),
+        "public-page": ((200, 404), (200, 404)),
         "public-api": ((200, 400), (200, 400)),
         "any-user": ((200,), (200,)),
         "staff": ((403,), (403,)),
@@ -147,6 +153,8 @@ def test_an_anonymous_visitor_reaches_only_public_pages(client, responses, name)
     response = client.get(url_for(name, OWN_UNIT, responses))
     if kind == "public":
         assert response.status_code in (200, 302)
+    elif kind == "public-page":
+        assert response.status_code in (200, 404)
     elif kind == "public-api":
         assert response.status_code in (200, 400)
     elif kind == "post-only":

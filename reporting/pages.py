@@ -1,0 +1,353 @@
+"""What the public results pages show: a unit's year, a county's year, the country's year and the
+list of published years. Everything comes from the published results (`published_results`,
+cached until the next publication) and a few queries for names, so the number of queries does not
+grow with the number of units. Preliminary values never appear here."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from indicators.aggregate import COUNTRY, Area
+from indicators.models import IndicatorVersion, Publication
+from indicators.selectors import plain_number, unit_value_text
+from survey.models import County, Part, ReportingUnit
+
+from .page_charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
+from .selectors import Figure, PublishedYear, published_results
+from .summary import unit_summary
+
+FIRST_YEAR = 2016
+API_DATA_URL = "/api/v3/data/municipality/{id}/year/{year}"  # Kolada's path, served by reporting/api_urls.py
+API_KPI_URL = "/api/v3/kpi"
+FILE_URL = "/resultat/{year}/resultatfil.xlsx"  # served by reporting/export_urls.py
+
+
+class PageNotFound(Exception):
+    """The page does not exist: the year is not published or the unit did not report. The message
+    is shown to the visitor (in Swedish) with `links` [(text, url)] to pages that do exist."""
+
+    def __init__(self, message: str, *, links: Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.links = list(links)
+
+
+def _swedish_key(text: str) -> str:
+    """Sorts å, ä, ö after z, as in Swedish."""
+    return text.casefold().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"}))
+
+
+def display(figure: Figure | None) -> Decimal | None:
+    """A share as a whole percent rounded half up; a sum without trailing zeros; None: no value."""
+    return plain_number(figure.display) if figure else None
+
+
+def comparability_notes(versions: Iterable[IndicatorVersion]) -> list[str]:
+    """The notes of the years whose definition changed, each starting with its year."""
+    notes = []
+    for version in versions:
+        note = version.comparability_note.strip()
+        if note:
+            notes.append(note if note.startswith(str(version.year)) else f"{version.year}: {note}")
+    return notes
+
+
+def value_label(value: Decimal | None, *, kind: str) -> str:
+    """A unit's value on its own page: Uppfyllt / Ej uppfyllt / Inget värde, or the key figure."""
+    if value is None:
+        return _("No value")
+    if kind == IndicatorVersion.Kind.INDICATOR:
+        return _("Fulfilled") if value == 1 else _("Not fulfilled")
+    return unit_value_text(value, kind=kind)
+
+
+@dataclass
+class TrendPoint:
+    year: int
+    unit_text: str
+    county: Decimal | None
+    country: Decimal | None
+
+
+@dataclass
+class IndicatorRow:
+    """An indicator in the page's year: the unit's value (unit pages), the county's and the
+    country's figure, and its trend over the published years up to the page's year."""
+
+    code: str
+    version: IndicatorVersion
+    county: Decimal | None
+    country: Decimal | None
+    trend: list[TrendPoint]
+    chart: TrendChart
+    notes: list[str]
+    unit_value: Decimal | None = None
+    unit_text: str = ""
+
+    @property
+    def is_share(self) -> bool:
+        return self.version.aggregation == IndicatorVersion.Aggregation.SHARE
+
+    @property
+    def fulfilled(self) -> bool | None:
+        if self.unit_value is None or self.version.kind != IndicatorVersion.Kind.INDICATOR:
+            return None
+        return self.unit_value == 1
+
+
+@dataclass
+class PartSection:
+    code: str
+    label: str
+    rows: list[IndicatorRow] = field(default_factory=list)
+
+
+@dataclass
+class YearLink:
+    year: int
+    url: str
+    current: bool
+    available: bool  # False: the unit has no published values that year
+
+
+def _year_links(
+    years: Iterable[int], current: int, url_name: str, *, available: Iterable[int] | None = None, **kwargs: str
+) -> list[YearLink]:
+    """The year selector: every published year, linking to the same page of that year."""
+    ordered = sorted(years)
+    possible = set(ordered if available is None else available)
+    return [YearLink(y, reverse(url_name, kwargs={"year": y, **kwargs}), y == current, y in possible) for y in ordered]
+
+
+def _published(year: int) -> tuple[PublishedYear, dict[int, PublishedYear]]:
+    results = published_results()
+    if year not in results:
+        links = [(str(y), reverse("reporting:country-page", kwargs={"year": y})) for y in sorted(results, reverse=True)]
+        raise PageNotFound(_("The results of %(year)d have not been published.") % {"year": year}, links=links)
+    return results[year], {y: data for y, data in results.items() if FIRST_YEAR <= y <= year}
+
+
+def _part_labels(year: int) -> dict[str, str]:
+    return dict(Part.objects.filter(round__year=year).values_list("code", "label"))
+
+
+def _indicator_rows(
+    published: PublishedYear,
+    history: dict[int, PublishedYear],
+    *,
+    unit: ReportingUnit | None = None,
+    county_id: int | None = None,
+) -> list[PartSection]:
+    """The year's indicators grouped by part, with trends over `history` (the published years up to
+    the page's year); the unit's values when `unit`, the county's figures when `county_id`."""
+    county_area = Area("county", county_id=county_id) if county_id else None
+    labels = _part_labels(published.year)
+    sections: dict[str, PartSection] = {}
+    for code in sorted(published.versions):
+        version = published.versions[code]
+        years = [y for y in sorted(history) if code in history[y].versions]
+        trend = []
+        unit_values: dict[int, Decimal | None] = {}
+        county_values: dict[int, Decimal | None] = {}
+        country_values: dict[int, Decimal | None] = {}
+        for y in years:
+            data, kind = history[y], history[y].versions[code].kind
+            unit_values[y] = data.value(unit.pk, code) if unit else None
+            county_values[y] = display(data.figure(code, county_area)) if county_area else None
+            country_values[y] = display(data.figure(code, COUNTRY))
+            trend.append(
+                TrendPoint(
+                    year=y,
+                    unit_text=unit_value_text(unit_values[y], kind=kind) if unit else "",
+                    county=county_values[y],
+                    country=country_values[y],
+                )
+            )
+        is_share = version.aggregation == IndicatorVersion.Aggregation.SHARE
+        if is_share:
+            lines = [Series(_("The country"), country_values, COUNTRY_COLOUR)]
+            if county_area:
+                lines.append(Series(_("County"), county_values, COUNTY_COLOUR, "5 3"))
+            chart = trend_chart(years=years, lines=lines, markers=unit_values if unit else None)
+        else:  # a key figure: the unit's own numbers, or the area's sum, on their own scale
+            own = unit_values if unit else county_values if county_area else country_values
+            chart = trend_chart(years=years, lines=[Series("", own, COUNTRY_COLOUR)], share=False)
+        value = published.value(unit.pk, code) if unit else None
+        row = IndicatorRow(
+            code=code,
+            version=version,
+            county=county_values.get(published.year),
+            country=country_values.get(published.year),
+            trend=trend,
+            chart=chart,
+            notes=comparability_notes(history[y].versions[code] for y in years),
+            unit_value=value,
+            unit_text=value_label(value, kind=version.kind) if unit else "",
+        )
+        part = sections.setdefault(
+            version.part_code, PartSection(version.part_code, labels.get(version.part_code, version.part_code))
+        )
+        part.rows.append(row)
+    return list(sections.values())
+
+
+def _units_with_values(published: PublishedYear) -> set[int]:
+    return {unit_id for (unit_id, _code), (value, _source) in published.values.items() if value is not None}
+
+
+def _units_with_rows(published: PublishedYear) -> set[int]:
+    return {unit_id for unit_id, _code in published.values}
+
+
+@dataclass
+class UnitPage:
+    year: int
+    unit: ReportingUnit
+    publication: Publication
+    summary: list[str]
+    sections: list[PartSection]
+    years: list[YearLink]
+    api_url: str
+    file_url: str
+
+
+def unit_page(*, year: int, code: str) -> UnitPage:
+    """A municipality's or district's published results of `year`; PageNotFound when the year is
+    not published or the unit has no published value that year."""
+    unit = ReportingUnit.objects.select_related("county", "parent").filter(code=code).first()
+    if unit is None:
+        raise PageNotFound(_("There is no municipality or district with the code %(code)s.") % {"code": code})
+    published, history = _published(year)
+    every_year = published_results()
+    reported = [y for y in sorted(every_year) if unit.pk in _units_with_values(every_year[y])]
+    if year not in reported:
+        links = [(str(y), reverse("reporting:unit-page", kwargs={"year": y, "code": code})) for y in reversed(reported)]
+        districts = ReportingUnit.objects.filter(parent=unit, pk__in=_units_with_values(published)).order_by("code")
+        links += [
+            (f"{d.name} {year}", reverse("reporting:unit-page", kwargs={"year": year, "code": d.code}))
+            for d in districts
+        ]
+        if districts:
+            message = _("In %(year)d, %(unit)s reported through its city districts.")
+        else:
+            message = _("%(unit)s has no published results for %(year)d: it did not report that year.")
+        raise PageNotFound(message % {"unit": unit, "year": year}, links=links)
+    sections = _indicator_rows(published, history, unit=unit, county_id=unit.county_id)
+    values = {code: published.value(unit.pk, code) for code in published.versions}
+    return UnitPage(
+        year=year,
+        unit=unit,
+        publication=published.publication,
+        summary=unit_summary(unit_name=unit.name, values=values, versions=published.versions),
+        sections=sections,
+        years=_year_links(every_year, year, "reporting:unit-page", available=reported, code=unit.code),
+        api_url=API_DATA_URL.format(id=unit.code, year=year),
+        file_url=FILE_URL.format(year=year),
+    )
+
+
+@dataclass
+class UnitRow:
+    """A unit in a county's table: its value of each indicator, in the order of `CountyPage.codes`."""
+
+    unit: ReportingUnit
+    cells: list[str]
+    reported: bool
+
+
+@dataclass
+class CountyPage:
+    year: int
+    county: County
+    publication: Publication
+    sections: list[PartSection]
+    codes: list[str]
+    units: list[UnitRow]
+    years: list[YearLink]
+    file_url: str
+
+
+def county_page(*, year: int, county_code: str) -> CountyPage:
+    county = County.objects.filter(code=county_code).first()
+    if county is None:
+        raise PageNotFound(_("There is no county with the code %(code)s.") % {"code": county_code})
+    published, history = _published(year)
+    sections = _indicator_rows(published, history, county_id=county.pk)
+    codes = sorted(published.versions)
+    with_rows, with_values = _units_with_rows(published), _units_with_values(published)
+    units = ReportingUnit.objects.select_related("parent").filter(county=county, pk__in=with_rows)
+    rows = [
+        UnitRow(
+            unit=unit,
+            cells=[unit_value_text(published.value(unit.pk, c), kind=published.versions[c].kind) for c in codes],
+            reported=unit.pk in with_values,
+        )
+        for unit in sorted(units, key=lambda u: _swedish_key(str(u)))
+    ]
+    return CountyPage(
+        year=year,
+        county=county,
+        publication=published.publication,
+        sections=sections,
+        codes=codes,
+        units=rows,
+        years=_year_links(published_results(), year, "reporting:county-page", county_code=county.code),
+        file_url=FILE_URL.format(year=year),
+    )
+
+
+@dataclass
+class CountyUnits:
+    county: County
+    units: list[ReportingUnit]
+
+
+@dataclass
+class CountryPage:
+    year: int
+    publication: Publication
+    sections: list[PartSection]
+    counties: list[CountyUnits]
+    years: list[YearLink]
+    file_url: str
+    api_url: str
+
+
+def country_page(*, year: int) -> CountryPage:
+    published, history = _published(year)
+    reported = _units_with_values(published)
+    by_county: dict[int, list[ReportingUnit]] = defaultdict(list)
+    for unit in ReportingUnit.objects.select_related("parent").filter(pk__in=reported):
+        by_county[unit.county_id].append(unit)
+    counties = [
+        CountyUnits(county, sorted(by_county[county.pk], key=lambda u: _swedish_key(str(u))))
+        for county in County.objects.order_by("code")
+    ]
+    return CountryPage(
+        year=year,
+        publication=published.publication,
+        sections=_indicator_rows(published, history),
+        counties=counties,
+        years=_year_links(published_results(), year, "reporting:country-page"),
+        file_url=FILE_URL.format(year=year),
+        api_url=API_KPI_URL,
+    )
+
+
+@dataclass
+class PublishedYearLink:
+    year: int
+    publication: Publication
+    file_url: str
+
+
+def results_index() -> list[PublishedYearLink]:
+    """The published years, the latest first, with their latest publication."""
+    return [
+        PublishedYearLink(year, data.publication, FILE_URL.format(year=year))
+        for year, data in sorted(published_results().items(), reverse=True)
+    ]

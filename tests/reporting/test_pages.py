@@ -1,0 +1,281 @@
+"""The public results pages: a unit's, a county's and the country's year, from published results only."""
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from indicators.models import Indicator, IndicatorVersion, Publication, UnitResult
+from indicators.publication import publish_year
+from reporting.page_charts import Series, trend_chart
+from reporting.summary import unit_summary
+from survey.models import ReportingUnit
+from tests.indicators.history_helpers import make_version
+
+pytestmark = pytest.mark.django_db
+
+# Hand-made values: Kalmar län (08) has three units with values and one without; Uppsala län (03) one.
+VALUES = {
+    2023: {
+        "VINR02": {"0880": 0, "0881": 0, "0882": 1, "0305": 1},
+        "VINR03": {"0880": 1, "0881": 1, "0882": 0, "0305": 1},
+        "VINRN1": {"0880": 10, "0881": 2},
+    },
+    2024: {
+        "VINR02": {"0880": 1, "0881": 0, "0882": 1, "0884": None, "0305": 0},
+        "VINR03": {"0880": 0, "0881": 1, "0882": 1, "0884": None, "0305": 1},
+        "VINRN1": {"0880": 12, "0881": 3, "0884": None},
+    },
+}
+KALMAR_LAN = ["0880", "0881", "0882", "0884"]
+
+
+def set_value(year: int, unit_code: str, code: str, value: int | None) -> None:
+    UnitResult.objects.update_or_create(
+        year=year,
+        unit=ReportingUnit.objects.get(code=unit_code),
+        indicator=Indicator.objects.get(code=code),
+        defaults={"value": value, "source": "imported", "updated_at": timezone.now()},
+    )
+
+
+def share(values: list[int | None]) -> Decimal:
+    """The expected display share, computed here independently: units with 1 of units with a value."""
+    counted = [v for v in values if v is not None]
+    return (Decimal(sum(counted)) * 100 / len(counted)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+@pytest.fixture
+def published(analyst):
+    for year, indicators in VALUES.items():
+        for code, units in indicators.items():
+            make_version(code, year)
+            for unit_code, value in units.items():
+                set_value(year, unit_code, code, value)
+        publish_year(year=year, user=analyst)
+    IndicatorVersion.objects.filter(year=2024, indicator__code="VINR02").update(
+        title="Rutin för skolgång", description="Vad indikatorn visar.", comparability_note="Ny fråga 2024."
+    )
+    return VALUES
+
+
+def rows_by_code(page) -> dict:  # noqa: ANN001
+    return {row.code: row for section in page.sections for row in section.rows}
+
+
+def test_the_unit_page_shows_the_units_values_and_the_county_and_country_shares(client, published):
+    response = client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0880"}))
+    assert response.status_code == 200
+    rows = rows_by_code(response.context["page"])
+    vinr02 = [published[2024]["VINR02"][code] for code in KALMAR_LAN]
+    assert (rows["VINR02"].unit_value, rows["VINR02"].county, rows["VINR02"].country) == (
+        1,
+        share(vinr02),  # 2 of 3: 67
+        share(list(published[2024]["VINR02"].values())),  # 2 of 4: 50
+    )
+    assert rows["VINR02"].county == 67 and rows["VINR02"].country == 50
+    assert rows["VINR03"].unit_value == 0 and rows["VINR03"].county == share([0, 1, 1]) == 67
+    assert rows["VINRN1"].unit_value == 12 and rows["VINRN1"].county == 15 and rows["VINRN1"].country == 15
+    text = response.content.decode()
+    assert "Rutin för skolgång" in text and "Vad indikatorn visar." in text and "Ny fråga 2024." in text
+    assert "67 %" in text and "50 %" in text
+    assert "/api/v3/data/municipality/0880/year/2024" in text and "/resultat/2024/resultatfil.xlsx" in text
+    assert "<svg" in text and "style=" not in text and "<script" not in text
+
+
+def test_the_unit_page_shows_the_trend_since_the_first_published_year(client, published):
+    page = client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0880"})).context["page"]
+    trend = rows_by_code(page)["VINR02"].trend
+    assert [(p.year, p.county, p.country) for p in trend] == [
+        (2023, share([0, 0, 1]), share([0, 0, 1, 1])),
+        (2024, Decimal(67), Decimal(50)),
+    ]
+    chart = rows_by_code(page)["VINR02"].chart
+    assert [(m.year, m.fulfilled) for m in chart.markers] == [(2023, False), (2024, True)]
+    assert [link.year for link in page.years if link.available] == [2023, 2024]
+
+
+def test_the_summary_is_at_the_top_of_the_unit_page(client, published):
+    with translation.override("en"):
+        response = client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0880"}))
+    summary = response.context["page"].summary
+    assert summary[0] == (
+        "Kalmar has a current written routine, decided by management, for securing the schooling of children in "
+        "sheltered housing."
+    )
+    assert summary[1].startswith("Kalmar has not given training")
+
+
+def version(code: str, *, kind: str = "indicator", title: str = "") -> IndicatorVersion:
+    return IndicatorVersion(year=2024, kind=kind, title=title or code, aggregation="share", part_code="vinr")
+
+
+def test_the_summary_says_what_the_unit_has_and_what_it_lacks():
+    versions = {code: version(code) for code in ("VINR01", "VINR02", "VINR08A", "VINR08B", "VINR08C")}
+    values = {"VINR01": Decimal(1), "VINR02": Decimal(0), "VINR08A": Decimal(1), "VINR08B": Decimal(0),
+              "VINR08C": Decimal(0)}  # fmt: skip
+    with translation.override("en"):
+        sentences = unit_summary(unit_name="Kalmar", values=values, versions=versions)
+    assert sentences == [
+        "Kalmar has a current written routine for not disclosing protected personal data of adults but lacks a "
+        "routine for securing the schooling of children in sheltered housing.",
+        "Kalmar has agreements on cooperation in individual cases with women's shelters but not with the police "
+        "and primary care.",
+    ]
+
+
+def test_the_summary_of_a_unit_that_fulfils_nothing_says_what_it_lacks():
+    versions = {code: version(code) for code in ("VINR01", "VINR02", "VINR03", "VINR04")}
+    values = dict.fromkeys(versions, Decimal(0))
+    with translation.override("en"):
+        sentences = unit_summary(unit_name="Kalmar", values=values, versions=versions)
+    assert sentences == [
+        "Kalmar lacks a routine for not disclosing protected personal data of adults and lacks a routine for "
+        "securing the schooling of children in sheltered housing.",
+        "Kalmar has not given training in intimate partner violence in the last year to officers investigating "
+        "adults and children.",
+    ]
+
+
+def test_the_summary_of_an_unknown_indicator_uses_its_title_and_counts_missing_values():
+    versions = {
+        "NEW1": version("NEW1", title="Rutin för X"),
+        "NEW2": version("NEW2", title="Rutin för Y"),
+        "VINRN1": version("VINRN1", kind="nyckeltal", title="Antal vuxna"),
+        "VINR01": version("VINR01"),
+    }
+    values = {"NEW1": Decimal(1), "NEW2": Decimal(0), "VINRN1": Decimal("12.0000")}
+    with translation.override("en"):
+        sentences = unit_summary(unit_name="Nybro", values=values, versions=versions)
+    assert sentences == [
+        "Nybro fulfils the indicator “Rutin för X” but does not fulfil the indicator “Rutin för Y”.",
+        "Antal vuxna in Nybro: 12.",
+        "Nybro has no value for 1 indicator this year.",
+    ]
+
+
+def test_an_unpublished_year_is_not_found_and_its_preliminary_values_never_show(client, published):
+    for code in ("VINR02", "VINR03"):
+        make_version(code, 2025)
+        set_value(2025, "0880", code, 1)
+    for url in (
+        reverse("reporting:unit-page", kwargs={"year": 2025, "code": "0880"}),
+        reverse("reporting:county-page", kwargs={"year": 2025, "county_code": "08"}),
+        reverse("reporting:country-page", kwargs={"year": 2025}),
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "2025" in response.content.decode()
+    assert 2025 not in [entry.year for entry in client.get(reverse("reporting:results-index")).context["years"]]
+
+
+def test_preliminary_values_after_publication_do_not_change_the_page(client, published):
+    set_value(2024, "0880", "VINR02", 0)  # recomputed or imported after publication, not yet published
+    set_value(2024, "0305", "VINR02", 1)
+    page = client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0880"})).context["page"]
+    row = rows_by_code(page)["VINR02"]
+    assert (row.unit_value, row.county, row.country) == (1, 67, 50)
+
+
+def test_a_revision_changes_what_the_page_shows(client, published, analyst):
+    url = reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0880"})
+    client.get(url)  # the published results are cached now
+    set_value(2024, "0880", "VINR02", 0)
+    publish_year(year=2024, user=analyst, reason="Kalmar hade svarat fel.")
+    page = client.get(url).context["page"]
+    row = rows_by_code(page)["VINR02"]
+    assert (row.unit_value, row.unit_text, row.county, row.country) == (0, "Ej uppfyllt", share([0, 0, 1]), 25)
+    assert page.publication.revision == 2
+
+
+def test_a_unit_without_published_values_that_year_is_not_found(client, published):
+    response = client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0884"}))
+    assert response.status_code == 404
+    assert "Vimmerby" in response.content.decode()
+    assert client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "9999"})).status_code == 404
+    assert client.get(reverse("reporting:county-page", kwargs={"year": 2024, "county_code": "99"})).status_code == 404
+
+
+def test_the_county_page_lists_its_units_with_their_values(client, published):
+    response = client.get(reverse("reporting:county-page", kwargs={"year": 2024, "county_code": "08"}))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.codes == ["VINR02", "VINR03", "VINRN1"]
+    assert {row.unit.code: (row.cells, row.reported) for row in page.units} == {
+        "0880": (["Ja", "Nej", "12"], True),
+        "0881": (["Nej", "Ja", "3"], True),
+        "0882": (["Ja", "Ja", "–"], True),
+        "0884": (["–", "–", "–"], False),
+    }
+    assert [row.unit.name for row in page.units] == ["Kalmar", "Nybro", "Oskarshamn", "Vimmerby"]
+    rows = rows_by_code(page)
+    assert (rows["VINR02"].county, rows["VINR02"].country) == (67, 50)
+    text = response.content.decode()
+    assert reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0881"}) in text
+    assert reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0884"}) not in text
+
+
+def test_the_county_page_needs_as_many_queries_for_a_large_county_as_for_a_small_one(client, published):
+    def queries(county_code: str) -> int:
+        url = reverse("reporting:county-page", kwargs={"year": 2024, "county_code": county_code})
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    queries("08")  # loads and caches the published results
+    assert queries("08") == queries("03")  # four units against one
+    assert queries("08") <= 6
+
+
+def test_the_country_page_lists_the_counties_and_links_to_every_unit(client, published):
+    response = client.get(reverse("reporting:country-page", kwargs={"year": 2024}))
+    assert response.status_code == 200
+    page = response.context["page"]
+    units = {county.county.code: [u.code for u in county.units] for county in page.counties}
+    assert units["08"] == ["0880", "0881", "0882"] and units["03"] == ["0305"] and units["01"] == []
+    assert len(page.counties) == 21
+    assert rows_by_code(page)["VINR03"].country == share([0, 1, 1, 1]) == 75
+    text = response.content.decode()
+    assert reverse("reporting:county-page", kwargs={"year": 2024, "county_code": "08"}) in text
+    assert reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0305"}) in text
+
+
+def test_the_results_index_lists_the_published_years_with_file_api_and_revision_log(client, published):
+    response = client.get(reverse("reporting:results-index"))
+    assert [entry.year for entry in response.context["years"]] == [2024, 2023]
+    text = response.content.decode()
+    assert "/resultat/2024/resultatfil.xlsx" in text and "/api/v3/kpi" in text
+    assert reverse("indicators:revision-log") in text
+    assert reverse("reporting:results-index") in client.get(reverse("login")).content.decode()  # in the menu
+
+
+def test_a_trend_chart_breaks_its_line_at_a_year_without_a_value():
+    chart = trend_chart(
+        years=[2016, 2017, 2018, 2019],
+        lines=[Series("Riket", {2016: Decimal(10), 2017: Decimal(20), 2018: None, 2019: Decimal(40)})],
+        markers={2016: Decimal(1), 2017: Decimal(0), 2018: None},
+    )
+    assert len(chart.lines[0].segments) == 1 and len(chart.lines[0].dots) == 1
+    top, bottom = chart.top, chart.bottom
+    assert [(m.year, m.y) for m in chart.markers] == [(2016, top), (2017, bottom)]
+    assert [tick.label for tick in chart.y_ticks] == ["0", "50", "100"]
+
+
+def test_publish_results_all_closed_publishes_every_closed_year_not_yet_published(open_round_2024, capsys):
+    for year in (2019, 2024):
+        make_version("VINR02", year)
+        set_value(year, "0880", "VINR02", 1)
+    call_command("publish_results", "--all-closed")
+    assert "2019 published, revision 1: 1 values" in capsys.readouterr().out
+    assert list(Publication.objects.values_list("year", flat=True)) == [2019]  # 2024's round is still open
+    open_round_2024.closes_at = timezone.now() - timedelta(minutes=1)
+    open_round_2024.save()
+    call_command("publish_results", "--all-closed")
+    assert sorted(Publication.objects.values_list("year", "revision")) == [(2019, 1), (2024, 1)]
+    call_command("publish_results", "--all-closed")
+    assert "Every closed year is already published." in capsys.readouterr().out
