@@ -11,9 +11,7 @@ def _not_found(request: HttpRequest, error: pages.PageNotFound) -> HttpResponse:
 
 
 def results_index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "reporting/results_index.html", {"years": pages.results_index(), "api_url": pages.API_KPI_URL}
-    )
+    return render(request, "reporting/results_index.html", {"years": pages.results_index()})
 
 
 def country_page(request: HttpRequest, year: int) -> HttpResponse:

@@ -21,8 +21,6 @@ from .selectors import Figure, PublishedYear, published_results
 from .summary import unit_summary
 
 FIRST_YEAR = 2016
-API_DATA_URL = "/api/v3/data/municipality/{id}/year/{year}"  # Kolada's path, served by reporting/api_urls.py
-API_KPI_URL = "/api/v3/kpi"
 FILE_URL = "/resultat/{year}/resultatfil.xlsx"  # served by reporting/export_urls.py
 
 
@@ -245,7 +243,7 @@ def unit_page(*, year: int, code: str) -> UnitPage:
         summary=unit_summary(unit_name=unit.name, values=values, versions=published.versions),
         sections=sections,
         years=_year_links(every_year, year, "reporting:unit-page", available=reported, code=unit.code),
-        api_url=API_DATA_URL.format(id=unit.code, year=year),
+        api_url=reverse("kolada:data-municipality-year", kwargs={"municipality": unit.code, "years": str(year)}),
         file_url=FILE_URL.format(year=year),
     )
 
@@ -334,7 +332,7 @@ def country_page(*, year: int) -> CountryPage:
         counties=counties,
         years=_year_links(published_results(), year, "reporting:country-page"),
         file_url=FILE_URL.format(year=year),
-        api_url=API_KPI_URL,
+        api_url=reverse("kolada:kpi-list"),
     )
 
 
