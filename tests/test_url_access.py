@@ -24,7 +24,8 @@ OWN_UNIT, OTHER_UNIT = "0880", "0881"
 #     and the write endpoints answer a GET with 405
 #   public-api – the open API (kolada:*): anyone, with or without login, gets 200 or a 400 for an id it
 #     does not know (an indicator is known once a year of it is published, and nothing is published here)
-#   public-page – the public results pages: anyone; 404 while the year is not published (nothing is here)
+#   public-page – the public results pages and file: anyone; 404 while the year is not published or has no
+#     finished file (nothing is here)
 # "UNIT" and "RESPONSE" in kwargs are replaced by the own or the other unit's code or response.
 URLS = {
     "home": ("any-user", {}),
@@ -91,6 +92,11 @@ URLS = {
     "kolada:data-municipality-year": ("public", {"municipality": "UNIT", "years": "2024"}),
     "kolada:data-kpi-municipality": ("public-api", {"kpi": "VINR02", "municipality": "UNIT"}),
     "kolada:published-csv": ("public", {}),
+    "exports:export-list": ("staff", {}),
+    "exports:export-detail": ("staff", {"pk": 1}),
+    "exports:export-status": ("staff", {"pk": 1}),
+    "exports:export-download": ("staff", {"pk": 1}),
+    "exports:results-file": ("public-page", {"year": 2024}),
 }
 
 

@@ -1,0 +1,23 @@
+"""Reads about exports of the results file."""
+
+from django.db.models import Max, QuerySet
+
+from indicators.models import Publication
+
+from .models import Export
+
+
+def export_list() -> QuerySet[Export]:
+    return Export.objects.defer("file").select_related("created_by")
+
+
+def newest_file(year: int) -> Export | None:
+    """The newest finished export of `year`, with its file: what the public downloads."""
+    return Export.objects.filter(year=year, status=Export.Status.DONE).order_by("-finished_at", "-pk").first()
+
+
+def is_outdated(export: Export) -> bool:
+    """A year up to the export's was published (or revised) after the export started: its file may
+    show old values, and a new export is due."""
+    latest = Publication.objects.filter(year__lte=export.year).aggregate(at=Max("published_at"))["at"]
+    return latest is not None and latest > export.created_at

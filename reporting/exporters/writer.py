@@ -1,0 +1,186 @@
+"""The one renderer of the Excel exports that need formulas and charts (STYLE.md §5, with xlsxwriter
+instead of openpyxl: it writes formulas with cached results, data validation, charts and print
+setup, and streams rows in constant memory).
+
+Text never becomes a formula: the workbook is opened with `strings_to_formulas=False`, text is
+always written with `write_string`, stripped of the characters that XML cannot hold, and text that
+starts like a formula ("=", "+", "-", "@") gets Excel's quote prefix so that it stays text when
+someone edits the cell."""
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO
+
+import xlsxwriter
+from django.utils import timezone
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from survey.xlsx import FORMULA_STARTS
+
+NO_VALUE = "–"  # no value: the most common text of the data sheets
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+MAX_SHEET_TITLE = 31
+SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+
+# Format keys → xlsxwriter format properties; `yesno` is filled in with the translated words.
+BASE_FORMATS: dict[str, dict[str, object]] = {
+    "text": {},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "quoted": {"quote_prefix": True},
+    "header": {"bold": True, "bottom": 1, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top"},
+    "title": {"bold": True, "font_size": 14},
+    "bold": {"bold": True},
+    "percent": {"num_format": "0%"},
+    "percent1": {"num_format": "0.0%"},
+    "number": {"num_format": "General"},
+    "integer": {"num_format": "0"},
+    "date": {"num_format": "yyyy-mm-dd"},
+    "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
+    "input": {"bold": True, "bg_color": "#FFF2CC", "border": 1},
+}
+
+
+class PlainFormulaWorksheet(Worksheet):
+    """A worksheet that writes formulas as given. xlsxwriter runs about 30 regular expressions over
+    every formula to prefix Excel 365's dynamic-array functions with `_xlfn.`; the results file uses
+    only INDEX, MATCH, IF, IFERROR, ISNUMBER and NA, and this makes its start page about ten times
+    faster to write. (A documented extension point: `add_worksheet(worksheet_class=...)`.)"""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula[1:] if formula.startswith("=") else formula
+
+
+def safe_text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def sheet_title(title: str) -> str:
+    return safe_text(title).translate(SHEET_TITLE_FORBIDDEN).strip("'")[:MAX_SHEET_TITLE]
+
+
+@dataclass(frozen=True)
+class Column:
+    width: float = 12
+    format: str = "text"  # a key of the workbook's formats
+
+
+@dataclass
+class DataSheet:
+    """A table: `rows()` yields the header first, then one sequence of values per row (None for
+    an empty cell). The renderer freezes the header, filters it and prints it on every page."""
+
+    identifier: str  # also the workbook name of the table's range
+    title: str
+    columns: Sequence[Column]
+    rows: Callable[[], Iterator[Sequence[object]]]
+    freeze_columns: int = 1
+
+
+def quoted(title: str) -> str:
+    """A sheet name for a formula, always quoted (Å, Ä, Ö and spaces are safe that way everywhere)."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def reference(title: str, first_col: int, first_row: int, last_col: int, last_row: int) -> str:
+    """An absolute reference to a range of a sheet, 0-based arguments, e.g. 'Units'!$B$1:$B$300."""
+    return f"{quoted(title)}!${xl_col_to_name(first_col)}${first_row + 1}:${xl_col_to_name(last_col)}${last_row + 1}"
+
+
+class Renderer:
+    """A workbook in constant memory: each sheet's rows are written in order."""
+
+    def __init__(self, target: IO[bytes], *, yes: str, no: str) -> None:
+        self.workbook: Workbook = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "default_date_format": "yyyy-mm-dd",
+            },
+        )
+        properties = {**BASE_FORMATS, "yesno": {"num_format": f'[=1]"{yes}";[=0]"{no}";General'}}
+        self.formats: dict[str, Format] = {key: self.workbook.add_format(props) for key, props in properties.items()}
+
+    def add_sheet(self, title: str) -> Worksheet:
+        return self.workbook.add_worksheet(sheet_title(title), worksheet_class=PlainFormulaWorksheet)
+
+    def write_string(self, sheet: Worksheet, row: int, col: int, text: str, format_key: str = "text") -> None:
+        text = safe_text(text)
+        key = "quoted" if text.startswith(FORMULA_STARTS) else format_key
+        sheet.write_string(row, col, text, self.formats[key])
+
+    def write_value(self, sheet: Worksheet, row: int, col: int, value: object, format_key: str = "text") -> None:
+        kind = type(value)
+        if value is None:
+            return
+        if kind is float or kind is int:
+            sheet.write_number(row, col, value, self.formats[format_key])  # type: ignore[arg-type]
+        elif kind is str:
+            self.write_string(sheet, row, col, value, "wrap" if format_key == "wrap" else "text")  # type: ignore[arg-type]
+        elif isinstance(value, Decimal):
+            sheet.write_number(row, col, float(value), self.formats[format_key])
+        elif isinstance(value, datetime):
+            moment = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+            sheet.write_datetime(row, col, moment, self.formats["datetime"])
+        elif isinstance(value, date):
+            sheet.write_datetime(row, col, value, self.formats["date"])
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, col, value)
+        else:
+            self.write_string(sheet, row, col, str(value), format_key)
+
+    def write_data_sheet(self, spec: DataSheet) -> tuple[Worksheet, int]:
+        """Writes the table; returns the sheet and its number of rows, header included."""
+        sheet = self.add_sheet(spec.title)
+        for index, column in enumerate(spec.columns):
+            sheet.set_column(index, index, column.width)
+        formats = [column.format for column in spec.columns]
+        rows = iter(spec.rows())
+        header = next(rows)
+        for col, text in enumerate(header):
+            self.write_string(sheet, 0, col, str(text), "header")
+        # Numbers are nearly every cell: they skip the dispatch of write_value and the A1-notation
+        # wrapper of xlsxwriter's public write_number (its private twin takes the same arguments;
+        # XlsxWriter is pinned), which makes the data sheets about a fifth faster.
+        write_number, write_string, write_value = sheet._write_number, sheet._write_string, self.write_value
+        text_format = self.formats["text"]
+        number_formats = [self.formats[key] for key in formats]
+        count = 1
+        for row_index, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                kind = type(value)
+                if kind is int or kind is float:
+                    write_number(row_index, col, value, number_formats[col])
+                elif value is NO_VALUE:
+                    write_string(row_index, col, value, text_format)
+                elif value is not None:
+                    write_value(sheet, row_index, col, value, formats[col])
+            count += 1
+        if count > MAX_ROWS or len(spec.columns) > MAX_COLUMNS:
+            raise ValueError(f"{spec.title}: {count} rows × {len(spec.columns)} columns do not fit in a sheet")
+        last_col = max(len(spec.columns), len(header)) - 1
+        sheet.freeze_panes(1, spec.freeze_columns)
+        sheet.autofilter(0, 0, max(count - 1, 1), last_col)
+        self.print_setup(sheet, header_rows=(0, 0))
+        self.workbook.define_name(spec.identifier, "=" + reference(sheet.name, 0, 0, last_col, max(count - 1, 1)))
+        return sheet, count
+
+    @staticmethod
+    def print_setup(sheet: Worksheet, *, header_rows: tuple[int, int] | None) -> None:
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        if header_rows is not None:
+            sheet.repeat_rows(*header_rows)
+
+    def close(self) -> None:
+        self.workbook.close()

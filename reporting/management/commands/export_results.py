@@ -1,0 +1,48 @@
+import io
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from reporting.exporters import ExportError
+from reporting.models import Export
+from reporting.services import build_results_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Writes the Excel results file of a publication year (every published year from 2016 up to it) "
+        "with the same exporter as the analysts' page. --store also keeps it as a finished export, which "
+        "the public then downloads."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--out", required=True, help="The .xlsx file to write.")
+        parser.add_argument("--store", action="store_true", help="Also keep the file as a finished export.")
+
+    def handle(self, *args: object, year: int, out: str, store: bool, **options: object) -> None:
+        started = timezone.now()
+        buffer = io.BytesIO()
+
+        def progress(percent: int, message: str) -> None:
+            if int(options.get("verbosity", 1)) > 1:  # type: ignore[call-overload]
+                self.stdout.write(f"{percent:3d} % {message}")
+
+        try:
+            build_results_file(year=year, target=buffer, progress=progress)
+        except ExportError as error:
+            raise CommandError(str(error)) from error
+        content = buffer.getvalue()
+        Path(out).write_bytes(content)
+        if store:
+            Export.objects.create(
+                year=year,
+                status=Export.Status.DONE,
+                progress=100,
+                file=content,
+                size=len(content),
+                finished_at=timezone.now(),
+            )
+        seconds = (timezone.now() - started).total_seconds()
+        self.stdout.write(f"Wrote {out} ({len(content):,} bytes) in {seconds:.1f} s.")

@@ -1,0 +1,205 @@
+"""The Excel results file: its data sheets match the published results, text stays text, the layout
+fits Excel's limits at ten times the units, and analysts build it with a task the public downloads."""
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from indicators.aggregate import Area
+from reporting.exporters import ExportError, ResultsExporter, collect_export_data
+from reporting.exporters.writer import MAX_COLUMNS, MAX_ROWS
+from reporting.models import Export
+from reporting.selectors import published_results
+from reporting.services import build_results_file, run_export, start_export
+from survey.models import County, ReportingUnit
+
+from .export_helpers import NOTE, YEARS, publish_two_years, submit_some_parts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(analyst):  # noqa: ANN001, ANN201
+    publish_two_years(analyst)
+    submit_some_parts()
+
+
+def results_file(year: int = 2024) -> bytes:
+    buffer = io.BytesIO()
+    build_results_file(year=year, target=buffer)
+    return buffer.getvalue()
+
+
+def sheet_rows(content: bytes, index: int) -> list[tuple]:
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    return [tuple(row) for row in workbook.worksheets[index].iter_rows(values_only=True)]
+
+
+def share(value: Decimal | None) -> float | None:
+    return None if value is None else float(value) / 100
+
+
+def test_the_units_sheet_holds_every_published_unit_value(published):
+    rows = sheet_rows(results_file(), 1)
+    header, data = rows[0], rows[1:]
+    results = published_results()
+    ids = dict(ReportingUnit.objects.values_list("code", "pk"))
+    assert len(data) == len({unit for year in YEARS for unit, _code in results[year].values})
+    seen = {"–": 0, 1: 0, 0: 0}
+    for row in data:
+        cells = dict(zip(header, row, strict=True))
+        unit_id = ids[row[0]]
+        for year in YEARS:
+            reported = any(u == unit_id for u, _c in results[year].values)
+            for code in results[year].versions:
+                value, cell = results[year].value(unit_id, code), cells[f"{code} {year}"]
+                if value is None:
+                    assert cell == ("–" if reported else None)
+                elif code == "VINRN1":
+                    assert cell == float(value)
+                else:
+                    assert cell == int(value)
+                if cell in seen:
+                    seen[cell] += 1
+    assert all(seen.values())  # the data has yes, no and no value
+
+
+def test_the_area_sheets_hold_the_published_shares(published):
+    content = results_file()
+    results = published_results()
+    counties, country = sheet_rows(content, 2), sheet_rows(content, 3)
+    county_ids = dict(County.objects.values_list("code", "pk"))
+    for year in YEARS:
+        for code, version in results[year].versions.items():
+            column = counties[0].index(f"{code} {year}")
+            expected = results[year].figure(code, Area("country")).display
+            assert country[1][column] == (share(expected) if version.aggregation == "share" else float(expected))
+            for row in counties[1:]:
+                figure = results[year].figure(code, Area("county", county_id=county_ids[row[0]]))
+                if figure is None:
+                    assert row[column] is None
+                elif figure.display is None:
+                    assert row[column] == "–"
+                elif version.aggregation == "share":
+                    assert row[column] == pytest.approx(share(figure.display))
+                else:
+                    assert row[column] == float(figure.display)
+
+
+def test_the_groups_sheet_has_the_skr_groups_only_in_their_years(published):
+    rows = sheet_rows(results_file(), 4)
+    header = rows[0]
+    skr = [row for row in rows[1:] if row[0].startswith("skr-2017:")]
+    assert len(skr) == 9
+    assert all(row[header.index("VINR01 2024")] is None for row in skr)  # the 2017 grouping ends in 2022
+    assert any(row[header.index("VINR01 2021")] is not None for row in skr)
+
+
+def test_response_rates_descriptions_and_about_sheets(published):
+    content = results_file()
+    rates = sheet_rows(content, 5)
+    country_vinr = next(row for row in rates[1:] if row[0] == 2024 and row[1] == "vinr" and row[4] == "0000")
+    assert country_vinr[7] == 3 and country_vinr[6] > 250
+    assert country_vinr[8] == pytest.approx(3 / country_vinr[6], abs=0.0005)  # one decimal of a percent
+    descriptions = sheet_rows(content, 6)
+    vinr02 = next(row for row in descriptions[1:] if row[0] == "VINR02")
+    assert f"2024: {NOTE}" in vinr02[-1] and vinr02[-2] == "2021, 2024"
+    about = sheet_rows(content, 7)
+    texts = " ".join(str(cell) for row in about for cell in row)
+    assert "–" in texts and "2021, 2024" in texts
+
+
+def test_a_unit_name_that_looks_like_a_formula_stays_text(published):
+    ReportingUnit.objects.filter(code="0880").update(name='=HYPERLINK("http://x.example","Kalmar")\x01')
+    content = results_file()
+    rows = sheet_rows(content, 1)
+    assert '=HYPERLINK("http://x.example","Kalmar")' in [row[1] for row in rows]
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = "".join(archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/"))
+    assert "<f>HYPERLINK" not in xml and "\x01" not in xml
+
+
+def test_the_layout_fits_excels_limits_at_ten_times_the_units(published):
+    data = collect_export_data(year=2024)
+    exporter = ResultsExporter(data)
+    units, columns = len(data.units), len(exporter.sheets()[0].columns)
+    # A row per unit and a column per indicator and year: 10× the units is 10× the rows.
+    assert 10 * units + 1 < MAX_ROWS
+    full_catalogue = 18 * len(range(2016, 2051))  # every indicator of the catalogue until 2050
+    assert columns - len(exporter.columns) + full_catalogue < MAX_COLUMNS
+
+
+def test_no_published_year_is_an_export_error(db):
+    with pytest.raises(ExportError):
+        collect_export_data(year=2024)
+
+
+def test_an_analyst_starts_an_export_that_the_public_downloads(
+    client, analyst, published, django_capture_on_commit_callbacks
+):
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exports:export-list"), {"year": 2024})
+    export = Export.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("exports:export-detail", args=[export.pk])
+    assert (export.status, export.progress, export.created_by) == ("done", 100, analyst)
+    status = client.get(reverse("exports:export-status", args=[export.pk]))
+    assert (
+        b"every 2s" not in status.content
+        and reverse("exports:export-download", args=[export.pk]).encode() in status.content
+    )
+    client.logout()
+    download = client.get(reverse("exports:results-file", args=[2024]))
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert (
+        load_workbook(io.BytesIO(download.content)).sheetnames[1]
+        == ResultsExporter(collect_export_data(year=2024)).titles["units"]
+    )
+
+
+def test_a_running_export_is_polled_and_a_second_run_does_nothing(client, analyst, published):
+    export = Export.objects.create(year=2024, created_by=analyst)
+    client.force_login(analyst)
+    page = client.get(reverse("exports:export-detail", args=[export.pk]))
+    assert b'hx-trigger="every 2s"' in page.content and b"<script>" not in page.content
+    assert run_export(export_id=export.pk).status == "done"
+    assert run_export(export_id=export.pk) is None
+
+
+def test_a_failed_export_shows_its_error(client, analyst):
+    export = start_export(year=2024, user=analyst)
+    run_export(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == "failed" and "2024" in export.message
+    client.force_login(analyst)
+    assert export.message.encode() in client.get(reverse("exports:export-status", args=[export.pk])).content
+    assert client.get(reverse("exports:results-file", args=[2024])).status_code == 404
+
+
+def test_only_analysts_see_exports(client, respondent, coordinator):
+    for user in (respondent, coordinator):
+        client.force_login(user)
+        assert client.get(reverse("exports:export-list")).status_code == 403
+
+
+def test_the_command_writes_the_same_file(published, tmp_path):
+    out = tmp_path / "resultat.xlsx"
+    call_command("export_results", "--year", "2024", "--out", str(out), "--store")
+    assert (
+        load_workbook(out, read_only=True).sheetnames
+        == load_workbook(io.BytesIO(results_file()), read_only=True).sheetnames
+    )
+    assert Export.objects.get().status == "done"
+
+
+def test_units_that_share_a_name_are_told_apart_by_their_code(published):
+    kalmar = ReportingUnit.objects.get(code="0880").name
+    ReportingUnit.objects.filter(code="0881").update(name=kalmar)
+    names = [row[1] for row in sheet_rows(results_file(), 1)]
+    assert f"{kalmar} (0880)" in names and f"{kalmar} (0881)" in names and kalmar not in names
