@@ -4,8 +4,8 @@ indicators) and ten times the units, from synthetic published data in memory.
     .venv/bin/python benchmarks/export.py [--repeat 3] [--factors 1 10]
 
 For each size it prints the seconds of `ResultsExporter.write` (the median of --repeat runs, as for
-the baselines), its peak traced memory (tracemalloc, the exporter's own allocations; the prepared data is built before) and
-the process's peak RSS, and two ratios measured in the same run:
+the baselines), its peak traced memory (tracemalloc, the exporter's own allocations; the prepared
+data is built before) and the process's peak RSS, and two ratios measured in the same run:
 
 - pandas: writing the same cells (the data sheets' rows) with `pandas.DataFrame.to_excel` and the
   openpyxl engine, divided by the exporter's time (target: at least 2.5 at today's size);
