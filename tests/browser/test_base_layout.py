@@ -1,6 +1,8 @@
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -27,7 +29,10 @@ def test_log_in_with_the_keyboard_alone(live, browser):
     tab()
     assert browser.switch_to.active_element.get_attribute("id") == "id_username"
     browser.switch_to.active_element.send_keys(user.email, Keys.TAB, PASSWORD, Keys.ENTER)
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Välkommen, Karin"
+    # The start page replaces the login page: wait for it, looking elements up again meanwhile.
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException, WebDriverException]).until(
+        lambda _: browser.find_element(By.TAG_NAME, "h1").text == "Välkommen, Karin"
+    )
     assert "Kalmar" in browser.find_element(By.ID, "main").text
 
 
@@ -37,7 +42,7 @@ def test_pages_fit_a_phone_screen(live, browser):
     try:
         browser.get(live.url + "/konto/login/")
         browser.find_element(By.ID, "id_username").send_keys(coordinator.email, Keys.TAB, PASSWORD, Keys.ENTER)
-        browser.find_element(By.TAG_NAME, "h1")
+        WebDriverWait(browser, 10).until(lambda _: "/konto/login/" not in browser.current_url)  # logged in
         for path in ("/", "/enheter/?year=2024"):
             browser.get(live.url + path)
             overflow = browser.execute_script(

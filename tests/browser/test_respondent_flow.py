@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as visible
@@ -40,12 +40,14 @@ def choose(browser, code: str, label: str) -> None:  # noqa: ANN001
         browser.find_element(By.ID, label_element.get_attribute("for")).send_keys(Keys.SPACE)
         return True
 
-    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(tick)
+    # Read during a page load, an element may belong to the old document: look it up again.
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException, WebDriverException]).until(tick)
 
 
 def page_says(browser, text: str) -> None:  # noqa: ANN001
     """Waits until the page's main content shows `text`, also across a page load."""
-    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+    # Read during a page load, an element may belong to the old document: look it up again.
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException, WebDriverException]).until(
         lambda _: text in browser.find_element(By.ID, "main").text
     )
 
