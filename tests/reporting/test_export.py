@@ -203,3 +203,15 @@ def test_units_that_share_a_name_are_told_apart_by_their_code(published):
     ReportingUnit.objects.filter(code="0881").update(name=kalmar)
     names = [row[1] for row in sheet_rows(results_file(), 1)]
     assert f"{kalmar} (0880)" in names and f"{kalmar} (0881)" in names and kalmar not in names
+
+
+def test_the_command_stores_the_newest_published_year_once(published, capsys):
+    from django.core.management import call_command
+
+    from reporting.models import Export
+
+    call_command("export_results", "--store")
+    call_command("export_results", "--store")
+    out = capsys.readouterr().out
+    assert "Wrote a finished export of 2024" in out and "The results file of 2024 is up to date." in out
+    assert Export.objects.filter(year=2024, status="done").count() == 1

@@ -4,8 +4,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from reporting.export_selectors import is_outdated, newest_file
 from reporting.exporters import ExportError
 from reporting.models import Export
+from reporting.selectors import published_years
 from reporting.services import build_results_file
 
 
@@ -17,11 +19,21 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--out", required=True, help="The .xlsx file to write.")
+        parser.add_argument("--year", type=int, help="The publication year; by default the newest published.")
+        parser.add_argument("--out", help="The .xlsx file to write.")
         parser.add_argument("--store", action="store_true", help="Also keep the file as a finished export.")
 
-    def handle(self, *args: object, year: int, out: str, store: bool, **options: object) -> None:
+    def handle(self, *args: object, year: int | None, out: str | None, store: bool, **options: object) -> None:
+        if not out and not store:
+            raise CommandError("Give --out FILE, --store, or both.")
+        if year is None:
+            years = published_years()
+            if not years:
+                raise CommandError("Nothing is published yet.")
+            year = years[-1]
+        if store and not out and (current := newest_file(year)) and not is_outdated(current):
+            self.stdout.write(f"The results file of {year} is up to date.")
+            return  # make run again: nothing to do
         started = timezone.now()
         buffer = io.BytesIO()
 
@@ -34,7 +46,8 @@ class Command(BaseCommand):
         except ExportError as error:
             raise CommandError(str(error)) from error
         content = buffer.getvalue()
-        Path(out).write_bytes(content)
+        if out:
+            Path(out).write_bytes(content)
         if store:
             Export.objects.create(
                 year=year,
@@ -45,4 +58,5 @@ class Command(BaseCommand):
                 finished_at=timezone.now(),
             )
         seconds = (timezone.now() - started).total_seconds()
-        self.stdout.write(f"Wrote {out} ({len(content):,} bytes) in {seconds:.1f} s.")
+        where = out or f"a finished export of {year}"
+        self.stdout.write(f"Wrote {where} ({len(content):,} bytes) in {seconds:.1f} s.")
