@@ -417,6 +417,7 @@ class OutgoingEmail(models.Model):
         INVITATION = "invitation", _("Invitation")
         REMINDER = "reminder", _("Reminder")
         REOPENED = "reopened", _("Part reopened")
+        RECEIPT = "receipt", _("Receipt")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

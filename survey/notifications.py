@@ -1,19 +1,16 @@
 """E-mails to respondents, written from templates in templates/emails/."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 
-from .models import Answer, PartSubmission
+from .models import Answer, OutgoingEmail, PartSubmission
+from .outbox import render_email
 
 
-def send_receipt(*, submission_id: int) -> None:
-    """The receipt for a submitted part, with every answer, to the person who submitted it."""
-    submission = PartSubmission.objects.select_related("response__round", "response__unit", "part", "submitted_by").get(
-        pk=submission_id
-    )
+def receipt_email(*, submission: PartSubmission) -> OutgoingEmail | None:
+    """The receipt for a submitted part, with every answer, to the person who submitted it; an
+    outbox row, so that it goes out once also when the queue is down at the moment of submitting."""
     if submission.submitted_by is None:
-        return
+        return None
     answers = (
         Answer.objects.filter(response=submission.response, question__part=submission.part)
         .select_related("question")
@@ -21,10 +18,9 @@ def send_receipt(*, submission_id: int) -> None:
         .order_by("question__order")
     )
     context = {"submission": submission, "answers": answers, "site_url": settings.SITE_URL}
-    subject = "".join(render_to_string("emails/receipt_subject.txt", context).splitlines())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/receipt_body.txt", context),
-        to=[submission.submitted_by.email],
-    )
-    message.send()
+    subject, body = render_email("receipt", context)
+    response = submission.response
+    return OutgoingEmail(
+        key=f"receipt:{submission.pk}", kind=OutgoingEmail.Kind.RECEIPT, round=response.round, unit=response.unit,
+        to=submission.submitted_by.email, subject=subject, body=body,
+    )  # fmt: skip

@@ -3,13 +3,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
-from . import notifications, outbox
+from . import outbox
 from .services import reminders
-
-
-@shared_task(autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
-def send_receipt(submission_id: int) -> None:
-    notifications.send_receipt(submission_id=submission_id)
 
 
 # No result to keep, and none to wait for: enqueueing then needs only the broker.

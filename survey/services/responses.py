@@ -16,6 +16,7 @@ from .. import form_logic, hooks
 from ..access import can_answer_after_closing
 from ..audit import record_event
 from ..models import Answer, AnswerChange, Contact, OutgoingEmail, Part, PartSubmission, Question, Response
+from ..notifications import receipt_email
 from ..outbox import queue_emails, render_email
 
 
@@ -171,8 +172,6 @@ def submit_part(
 ) -> PartSubmission:
     """Checks every rule of the part again and marks it submitted; the receipt goes by e-mail
     (not for imported answers, `notify=False`)."""
-    from ..tasks import send_receipt
-
     now = now or timezone.now()
     Response.objects.select_for_update().filter(pk=response.pk).get()
     ensure_open(response=response, part=part, now=now, user=user)
@@ -185,8 +184,8 @@ def submit_part(
     submission = PartSubmission.objects.create(response=response, part=part, submitted_at=now, submitted_by=user)
     record_event("survey.part.submitted", actor=user, unit=response.unit, response=response.pk, part=part.code)
     hooks.part_changed(response)
-    if notify:
-        transaction.on_commit(lambda: send_receipt.delay(submission.pk))
+    if notify and (receipt := receipt_email(submission=submission)):
+        queue_emails([receipt], now=now)
     return submission
 
 

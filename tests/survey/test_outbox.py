@@ -110,3 +110,29 @@ def test_a_failed_send_stays_in_the_outbox_with_the_error_and_goes_out_later():
     assert (email.sent_at, email.attempts, email.last_error) == (None, 1, "421 try later")
     assert outbox.flush_outbox() == 1
     assert mail.outbox[0].subject == "Ämne" and mail.outbox[0].from_email == settings.DEFAULT_FROM_EMAIL
+
+
+def test_with_the_queue_down_a_submission_succeeds_and_its_receipt_goes_out_once_it_is_back(
+    client, respondent, dead_queue, django_capture_on_commit_callbacks
+):
+    from survey.models import PartSubmission, Response
+    from survey.services import Change, save_answers
+
+    from .round_helpers import COMPLETE_VINR
+
+    round_ = load_round_2024()
+    round_.opens_at, round_.closes_at = timezone.now() - timedelta(days=1), timezone.now() + timedelta(days=9)
+    round_.save()
+    kalmar = Response.objects.get(round=round_, unit__code="0880")
+    save_answers(response=kalmar, changes={k: Change(v) for k, v in COMPLETE_VINR.items()}, user=respondent)
+    client.force_login(respondent)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("survey:response-review", kwargs={"pk": kalmar.pk, "part": "vinr"}))
+    assert page.status_code == 302
+    assert PartSubmission.objects.filter(response=kalmar, part__code="vinr").exists()
+    assert mail.outbox == [] and OutgoingEmail.objects.get().kind == "receipt"
+
+    flush_outbox.delay()
+    flush_outbox.delay()
+    (receipt,) = mail.outbox
+    assert receipt.to == [respondent.email] and "Kvitto" in receipt.subject and "&amp;" not in receipt.body
