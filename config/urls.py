@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from survey import api
+from survey.public_views import accessibility
 from survey.views import home
 
 from .health import healthz
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("reporting.api_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("tillganglighet/", accessibility, name="accessibility"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/responses/", api.ResponseList.as_view(), name="api-response-list"),
     path("api/responses/<int:pk>/", api.ResponseDetail.as_view(), name="api-response-detail"),

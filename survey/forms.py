@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit import EVENT_LABELS
 from .models import Contact, County, ReportingUnit
 from .selectors import ReminderStatus
 
@@ -146,3 +147,26 @@ class ReminderDaysForm(forms.Form):
                 )
             days.add(int(word))
         return sorted(days, reverse=True)
+
+
+class AuditLogFilterForm(forms.Form):
+    """Filters of the audit log (survey:audit-log); every field may be left empty."""
+
+    code = forms.ChoiceField(
+        label=_("Kind of event"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    unit = forms.CharField(
+        label=_("Unit (code or name)"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )  # fmt: skip
+    date_from = forms.DateField(
+        label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    date_to = forms.DateField(
+        label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = sorted(((code, str(label)) for code, label in EVENT_LABELS.items()), key=lambda kind: kind[1])
+        self.fields["code"].choices = [("", _("All kinds"))] + kinds

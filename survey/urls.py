@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import contact_views, invitation_views, monitor_views, response_views, round_views, views
+from . import audit_views, contact_views, invitation_views, monitor_views, response_views, round_views, views
 
 app_name = "survey"
 
 urlpatterns = [
+    path("granskningslogg/", audit_views.audit_log, name="audit-log"),
     path("enheter/", views.unit_list, name="unit-list"),
     path("enheter/ny/", views.unit_create, name="unit-create"),
     path("enheter/<str:code>/", views.unit_detail, name="unit-detail"),

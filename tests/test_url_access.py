@@ -30,6 +30,7 @@ OWN_UNIT, OTHER_UNIT = "0880", "0881"
 URLS = {
     "home": ("any-user", {}),
     "healthz": ("public", {}),
+    "accessibility": ("public", {}),
     "login": ("public", {}),
     "logout": ("post-only", {}),
     "password_change": ("any-user", {}),
@@ -39,6 +40,7 @@ URLS = {
     "password_reset_confirm": ("public", {"uidb64": "MQ", "token": "ogiltig"}),
     "password_reset_complete": ("public", {}),
     "survey:unit-list": ("staff", {}),
+    "survey:audit-log": ("staff", {}),
     "survey:round-list": ("staff", {}),
     "survey:questionnaire-upload": ("staff", {}),
     "survey:answers-import": ("staff", {"year": 2024}),
