@@ -6,7 +6,6 @@ indicator-year is the truth for that indicator in that year: its earlier rows (o
 replaced, and a reporting unit missing from the file has no value. Every row is checked before
 anything is written, so nothing is imported until the whole file is clean."""
 
-import csv
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from survey.audit import record_event
-from survey.imports import read_rows, row_error
+from survey.imports import read_table, row_error
 from survey.models import ReportingUnit
 from survey.selectors import reporting_units_for_year
 from survey.xlsform import FormError
@@ -77,14 +76,8 @@ def import_results(*, data: bytes, filename: str, user: User | None, dry_run: bo
     A published year may be imported into: its published values change only when a revision is
     published (`indicators.publication.publish_year`)."""
     report = ImportReport(dry_run=dry_run)
-    try:
-        rows = read_rows(data, filename)
-    except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as error:
-        report.errors.append(row_error(None, None, _("The file cannot be read: %(error)s") % {"error": error}))
-        return report
+    rows, report.errors = read_table(data, filename, REQUIRED_COLUMNS)
     report.rows = len(rows)
-    if rows:
-        report.errors += [row_error(1, c, _("The column is missing.")) for c in REQUIRED_COLUMNS if c not in rows[0]]
     if report.errors:
         return report
 

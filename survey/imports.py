@@ -8,6 +8,7 @@ same import rolled back at the end."""
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -69,6 +70,17 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     raise ValueError(_("Upload a .csv or .xlsx file."))
 
 
+def read_table(data: bytes, filename: str, required: Sequence[str]) -> tuple[list[dict[str, str]], list[FormError]]:
+    """The file's rows (see `read_rows`), or what stops an import before any row is checked: a
+    file that cannot be read, or a required column missing from the header (row 1)."""
+    try:
+        rows = read_rows(data, filename)
+    except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as error:
+        return [], [row_error(None, None, _("The file cannot be read: %(error)s") % {"error": error})]
+    missing = [column for column in required if rows and column not in rows[0]]
+    return rows, [row_error(1, column, _("The column is missing.")) for column in missing]
+
+
 def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -96,16 +108,8 @@ def import_answers(
     *, data: bytes, filename: str, survey_round: SurveyRound, user: User, dry_run: bool = False
 ) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
-    try:
-        rows = read_rows(data, filename)
-    except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as error:
-        report.errors.append(row_error(None, None, _("The file cannot be read: %(error)s") % {"error": error}))
-        return report
+    rows, report.errors = read_table(data, filename, REQUIRED_COLUMNS)
     report.rows = len(rows)
-    if rows:
-        for column in REQUIRED_COLUMNS:
-            if column not in rows[0]:
-                report.errors.append(row_error(1, column, _("The column is missing.")))
     if report.errors:
         return report
 

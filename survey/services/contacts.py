@@ -1,6 +1,5 @@
 """Contact persons of reporting units: edited one by one, or imported from a file."""
 
-import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from ..audit import record_event
-from ..imports import read_rows, row_error
+from ..imports import read_table, row_error
 from ..models import Contact, Invitation, ReportingUnit
 from ..xlsform import FormError
 
@@ -108,13 +107,7 @@ def import_contacts(*, data: bytes, filename: str, user: User, dry_run: bool = F
     with its column and nothing is imported until the whole file is clean. A contact that exists
     (same unit and e-mail address) gets the file's name and role."""
     report = ContactImportReport(dry_run=dry_run)
-    try:
-        rows = read_rows(data, filename)
-    except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as error:
-        report.errors.append(row_error(None, None, _("The file cannot be read: %(error)s") % {"error": error}))
-        return report
-    if rows:
-        report.errors += [row_error(1, c, _("The column is missing.")) for c in REQUIRED_COLUMNS if c not in rows[0]]
+    rows, report.errors = read_table(data, filename, REQUIRED_COLUMNS)
     if report.errors:
         return report
     units = {unit.code: unit for unit in ReportingUnit.objects.all()}
