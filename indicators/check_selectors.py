@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from survey import form_logic
@@ -15,6 +15,7 @@ from survey.models import Answer, PartSubmission, Question, ReportingUnit, Respo
 from survey.services.responses import question_specs
 
 from .models import IndicatorVersion, Publication, PublishedValue, ResultCheck, UnitResult
+from .selectors import fulfilment_text
 
 
 @dataclass(frozen=True)
@@ -69,20 +70,6 @@ class CheckRow:
         if self.value is None or self.kind != IndicatorVersion.Kind.INDICATOR:
             return None
         return self.value == 1
-
-
-def format_number(value: Decimal) -> str:
-    """A key figure as Swedish text: 12 rather than 12.0000, 2,5 rather than 2.5000."""
-    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    return formats.number_format(value, use_l10n=True)
-
-
-def value_text(kind: str, value: Decimal | None) -> str:
-    if value is None:
-        return _("No value")
-    if kind == IndicatorVersion.Kind.KEY_FIGURE:
-        return format_number(value)
-    return _("Fulfilled") if value == 1 else _("Not fulfilled")
 
 
 def _answer_text(question: Question, value: str) -> str:
@@ -158,7 +145,7 @@ def unit_check_rows(*, unit: ReportingUnit, year: int) -> list[CheckRow]:
             CheckRow(
                 code=code, title=version.title, kind=kind, kind_label=version.get_kind_display(),
                 rule_text=version.rule_text, comparability_note=version.comparability_note, value=value,
-                value_text=value_text(kind, value), no_value_reason=reason, answers=shown,
+                value_text=fulfilment_text(value, kind=kind), no_value_reason=reason, answers=shown,
                 check=checks.get(version.indicator_id),
             )
         )  # fmt: skip
@@ -212,7 +199,7 @@ def flag_overview(*, year: int) -> FlagOverview:
             FlagRow(
                 check=check,
                 title=version.title if version else check.indicator.code,
-                value_text=value_text(kind, values.get((check.unit_id, check.indicator_id))),
+                value_text=fulfilment_text(values.get((check.unit_id, check.indicator_id)), kind=kind),
                 response=responses.get(check.unit_id),
             )
         )

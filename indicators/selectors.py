@@ -29,6 +29,15 @@ def unit_value_text(value: Decimal | None, *, kind: str) -> str:
     return number_format(plain_number(value))
 
 
+def fulfilment_text(value: Decimal | None, *, kind: str) -> str:
+    """A unit's value in words: Uppfyllt / Ej uppfyllt / Inget värde, or the key figure."""
+    if value is None:
+        return _("No value")
+    if kind == IndicatorVersion.Kind.INDICATOR:
+        return _("Fulfilled") if value == 1 else _("Not fulfilled")
+    return unit_value_text(value, kind=kind)
+
+
 def national_series(indicator_code: str) -> list[tuple[int, AggregateResult]]:
     """The country's aggregate of an indicator for every year that has one, oldest first."""
     aggregates = AggregateResult.objects.filter(

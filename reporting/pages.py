@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from indicators.aggregate import COUNTRY, Area
 from indicators.models import IndicatorVersion, Publication
-from indicators.selectors import plain_number, unit_value_text
+from indicators.selectors import fulfilment_text, plain_number, unit_value_text
 from survey.models import County, Part, ReportingUnit
 
 from .page_charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
@@ -52,15 +52,6 @@ def comparability_notes(versions: Iterable[IndicatorVersion]) -> list[str]:
         if note:
             notes.append(note if note.startswith(str(version.year)) else f"{version.year}: {note}")
     return notes
-
-
-def value_label(value: Decimal | None, *, kind: str) -> str:
-    """A unit's value on its own page: Uppfyllt / Ej uppfyllt / Inget värde, or the key figure."""
-    if value is None:
-        return _("No value")
-    if kind == IndicatorVersion.Kind.INDICATOR:
-        return _("Fulfilled") if value == 1 else _("Not fulfilled")
-    return unit_value_text(value, kind=kind)
 
 
 @dataclass
@@ -184,7 +175,7 @@ def _indicator_rows(
             chart=chart,
             notes=comparability_notes(history[y].versions[code] for y in years),
             unit_value=value,
-            unit_text=value_label(value, kind=version.kind) if unit else "",
+            unit_text=fulfilment_text(value, kind=version.kind) if unit else "",
         )
         part = sections.setdefault(
             version.part_code, PartSection(version.part_code, labels.get(version.part_code, version.part_code))
