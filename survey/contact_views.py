@@ -45,14 +45,14 @@ def round_contacts(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.info(request, _("Nobody was chosen, so no invitation was sent."))
         return redirect("survey:round-contacts", year=year)
-    rows = round_contact_rows(survey_round)
+    all_rows = round_contact_rows(survey_round)
     show = request.GET.get("show", "")
+    rows = all_rows
     if show == "uninvited":
         rows = [(r, contacts) for r, contacts in rows if not contacts or any(not c.invited_at for c in contacts)]
     elif show == "without-contact":
         rows = [(r, contacts) for r, contacts in rows if not contacts]
-    all_contacts = [c for _r, contacts in round_contact_rows(survey_round) for c in contacts] if show else None
-    counted = all_contacts if all_contacts is not None else [c for _r, contacts in rows for c in contacts]
+    counted = [c for _r, contacts in all_rows for c in contacts]  # the summary is of the whole round
     summary = {
         "contacts": len(counted),
         "invited": sum(1 for c in counted if c.invited_at),
