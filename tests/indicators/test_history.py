@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from indicators.history import import_results
-from indicators.published_figures import PUBLISHED
 from indicators.models import AggregateResult, UnitResult
+from indicators.published_figures import PUBLISHED
 from survey.models import AuditEvent
 from survey.selectors import reporting_units_for_year
 
