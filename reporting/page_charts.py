@@ -8,14 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from survey.monitor_chart import Tick
+
 WIDTH, HEIGHT = 280, 120
 LEFT, RIGHT, TOP, BOTTOM = 36, 22, 10, 24
-
-
-@dataclass
-class Tick:
-    position: float
-    label: str
 
 
 @dataclass
