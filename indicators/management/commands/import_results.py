@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.commands import command_user
 from accounts.models import User
 from indicators.history import import_results
 
@@ -18,13 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="email", help="The analyst the import is recorded for.")
 
     def handle(self, *args: object, file: Path, dry_run: bool, email: str | None, **options: object) -> None:
-        user = None
-        if email:
-            user = User.objects.filter(
-                email__iexact=email, role__in=[User.Role.ANALYST, User.Role.ADMIN], is_active=True
-            ).first()
-            if user is None:
-                raise CommandError(f"There is no active analyst {email}.")
+        user = command_user(email, User.Role.ANALYST, User.Role.ADMIN)
+        if email and user is None:
+            raise CommandError(f"There is no active analyst {email}.")
         if not file.is_file():
             raise CommandError(f"There is no file {file}.")
         report = import_results(data=file.read_bytes(), filename=file.name, user=user, dry_run=dry_run)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from accounts.commands import command_user
 from accounts.models import User
 from indicators.models import Publication, UnitResult
 from indicators.publication import PublicationError, publish_year
@@ -38,13 +39,9 @@ class Command(BaseCommand):
     def handle(
         self, *args: object, year: int | None, all_closed: bool, reason: str, email: str | None, **options: object
     ) -> None:
-        user = None
-        if email:
-            user = User.objects.filter(
-                email__iexact=email, role__in=[User.Role.ANALYST, User.Role.ADMIN], is_active=True
-            ).first()
-            if user is None:
-                raise CommandError(f"There is no active analyst {email}.")
+        user = command_user(email, User.Role.ANALYST, User.Role.ADMIN)
+        if email and user is None:
+            raise CommandError(f"There is no active analyst {email}.")
         years = unpublished_closed_years() if all_closed else [year]
         if all_closed and not years:
             self.stdout.write("Every closed year is already published.")

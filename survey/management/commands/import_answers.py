@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.commands import command_user
 from accounts.models import User
 from survey.imports import import_answers
 from survey.models import SurveyRound
@@ -23,8 +24,7 @@ class Command(BaseCommand):
         survey_round = SurveyRound.objects.filter(year=year).first()
         if survey_round is None:
             raise CommandError(f"There is no round for {year}.")
-        users = User.objects.filter(role__in=[User.Role.COORDINATOR, User.Role.ADMIN], is_active=True)
-        user = users.filter(email__iexact=email).first() if email else users.order_by("pk").first()
+        user = command_user(email, User.Role.COORDINATOR, User.Role.ADMIN, default_first=True)
         if user is None:
             raise CommandError("An import is recorded for a coordinator: create one, or name one with --as.")
         report = import_answers(

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.commands import command_user
 from accounts.models import User
 from survey.services.contacts import import_contacts
 
@@ -18,8 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="email", help="The coordinator the import is recorded for.")
 
     def handle(self, *args: object, file: Path, dry_run: bool, email: str | None, **options: object) -> None:
-        users = User.objects.filter(role__in=[User.Role.COORDINATOR, User.Role.ADMIN], is_active=True)
-        user = users.filter(email__iexact=email).first() if email else users.order_by("pk").first()
+        user = command_user(email, User.Role.COORDINATOR, User.Role.ADMIN, default_first=True)
         if user is None:
             raise CommandError("An import is recorded for a coordinator: create one, or name one with --as.")
         report = import_contacts(data=file.read_bytes(), filename=file.name, user=user, dry_run=dry_run)

@@ -1,0 +1,12 @@
+"""What management commands share about users."""
+
+from .models import User
+
+
+def command_user(email: str | None, *roles: str, default_first: bool = False) -> User | None:
+    """Who a command's changes are recorded for: the active user with `email` and one of `roles`;
+    without an address the first such user if `default_first`, else nobody."""
+    users = User.objects.filter(role__in=roles, is_active=True)
+    if email:
+        return users.filter(email__iexact=email).first()
+    return users.order_by("pk").first() if default_first else None
