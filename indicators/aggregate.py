@@ -6,7 +6,7 @@ denominator the number of units with a value. Rounding happens only for display.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 ONE = Decimal(1)
@@ -43,3 +43,27 @@ def aggregate(
             tally.denominator += 1
             tally.numerator += (1 if value == ONE else 0) if aggregation == "share" else value
     return tallies
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An aggregate: numerator and denominator (units with a value) and how they combine."""
+
+    numerator: Decimal
+    denominator: int
+    aggregation: str
+
+    @property
+    def exact(self) -> Decimal | None:
+        """The share in percent, exact; for a sum, the sum. None without units with a value."""
+        if not self.denominator:
+            return None
+        return self.numerator * 100 / self.denominator if self.aggregation == "share" else self.numerator
+
+    @property
+    def display(self) -> Decimal | None:
+        """A share as a whole percent rounded half up (12.5 → 13); a sum as it is."""
+        exact = self.exact
+        if exact is None or self.aggregation != "share":
+            return exact
+        return exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)

@@ -3,13 +3,15 @@
 "No value" is NULL everywhere and never 0: a unit that did not submit the part, or whose value is
 missing in imported history, has a row with `value` NULL (or no row) and counts in no denominator."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from survey.models import County, Group, ReportingUnit
+
+from .aggregate import Figure
 
 
 class Indicator(models.Model):
@@ -132,19 +134,18 @@ class AggregateResult(models.Model):
         return f"{self.indicator.code} {self.year} {self.level}"
 
     @property
+    def figure(self) -> Figure:
+        return Figure(self.numerator, self.denominator, self.aggregation)
+
+    @property
     def share(self) -> Decimal | None:
         """The exact percentage for `share`, None without units with a value."""
-        if self.aggregation != IndicatorVersion.Aggregation.SHARE or not self.denominator:
-            return None
-        return self.numerator * 100 / self.denominator
+        return self.figure.exact if self.aggregation == IndicatorVersion.Aggregation.SHARE else None
 
     @property
     def display_value(self) -> Decimal | None:
         """A share as a whole percent rounded half up (12.5 → 13); a sum as it is."""
-        if self.aggregation == IndicatorVersion.Aggregation.SUM:
-            return self.numerator if self.denominator else None
-        share = self.share
-        return None if share is None else share.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return self.figure.display
 
 
 class Publication(models.Model):

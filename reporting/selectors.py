@@ -6,38 +6,14 @@ appear here."""
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Max
 
-from indicators.aggregate import Area, Tally, aggregate
+from indicators.aggregate import Area, Figure, Tally, aggregate
 from indicators.models import IndicatorVersion, Publication, PublishedValue
 from indicators.services import areas_of_units
-
-
-@dataclass(frozen=True)
-class Figure:
-    """An aggregate: numerator and denominator (units with a value) and how they combine."""
-
-    numerator: Decimal
-    denominator: int
-    aggregation: str
-
-    @property
-    def exact(self) -> Decimal | None:
-        """The share in percent, exact; for a sum, the sum. None without units with a value."""
-        if not self.denominator:
-            return None
-        return self.numerator * 100 / self.denominator if self.aggregation == "share" else self.numerator
-
-    @property
-    def display(self) -> Decimal | None:
-        """A share as a whole percent rounded half up (12.5 → 13); a sum as it is."""
-        exact = self.exact
-        if exact is None or self.aggregation != "share":
-            return exact
-        return exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 @dataclass
