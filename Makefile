@@ -33,10 +33,17 @@ run: setup
 	@echo "Open http://127.0.0.1:8000 (stop with Ctrl-C)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: setup
+# axe-core for the accessibility browser tests, pinned in package-lock.json (npm ci keeps the
+# tarball's old mtime, hence the touch).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: setup $(AXE)
 	$(PY) -m pytest
 
-test-services: setup
+test-services: setup $(AXE)
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(PY) -m pytest
 
 lint: setup
@@ -46,4 +53,4 @@ makemessages: $(STAMP)
 	$(PY) manage.py makemessages --locale sv --ignore '.venv' --ignore 'staticfiles' --no-obsolete
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles var
+	rm -rf $(VENV) db.sqlite3 staticfiles var node_modules

@@ -1,13 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import two_factor
 from .models import User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "is_active"]
+    list_display = ["email", "full_name", "role", "is_active", "has_app"]
     list_filter = ["role", "is_active"]
     search_fields = ["email", "full_name"]
     fieldsets = [
@@ -15,3 +21,28 @@ class UserAdmin(BaseUserAdmin):
         ("", {"fields": ["full_name", "role", "is_active", "is_staff", "is_superuser"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})]
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        apps = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_app=Exists(apps))
+
+    @admin.display(boolean=True, description=_("Two-factor login set up"), ordering="has_app")
+    def has_app(self, user: User) -> bool:
+        return user.has_app
+
+    @admin.action(description=_("Reset two-factor login (lost phone)"), permissions=["change"])
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """The users set up a new app at their next login; each reset is in the audit log."""
+        users = list(queryset)
+        for user in users:
+            two_factor.reset(user=user, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor login was reset for %(count)d user.",
+                "Two-factor login was reset for %(count)d users.",
+                len(users),
+            )
+            % {"count": len(users)},
+        )

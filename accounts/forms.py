@@ -37,3 +37,35 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         transaction.on_commit(lambda: send_email.delay(subject, body, [to_email]))
+
+
+class AppCodeForm(forms.Form):
+    """The six digits of an authenticator app (spaces allowed, as some apps show "123 456")."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("Six digits. The code changes every 30 seconds."),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": r"[0-9 ]*",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Enter the six digits the app shows."))
+        return code
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Recovery code"),
+        help_text=_("One of the codes you saved when you set up two-factor login, e.g. abcd-efgh-ijkl."),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )

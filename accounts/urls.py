@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import two_factor_views
 from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
 from .views import api_token
 
@@ -11,6 +12,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tvastegsverifiering/", two_factor_views.verify, name="two-factor-verify"),
+    path("tvastegsverifiering/reservkod/", two_factor_views.recovery, name="two-factor-recovery"),
+    path("tvastegsverifiering/ny-app/", two_factor_views.setup, name="two-factor-setup"),
+    path("tvastegsinloggning/", two_factor_views.overview, name="two-factor-overview"),
     path("api-nyckel/", api_token, name="api-token"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

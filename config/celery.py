@@ -17,4 +17,6 @@ app.conf.beat_schedule = {
     "flush-outbox": {"task": "survey.tasks.flush_outbox", "schedule": 60.0},
     # Indicators of rounds whose answers still change, should a recomputation have been lost.
     "compute-recent-indicators": {"task": "indicators.tasks.compute_recent_years", "schedule": crontab(minute=35)},
+    # Exports whose task was lost (queue down at the start, worker killed) are queued again.
+    "requeue-stale-exports": {"task": "reporting.tasks.requeue_stale_exports", "schedule": 300.0},
 }

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -26,10 +27,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "csp",
     "accounts",
     "survey",
     "indicators",
@@ -38,12 +43,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.headers.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.session_refresh.refresh_session",  # renews the inactivity expiry at most once a minute
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",  # staff reach nothing but the code step until verified
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -79,7 +89,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down is a cache miss, not an error page (config/cache.py); short timeouts so it is no hang.
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CELERY_TASK_ALWAYS_EAGER = CELERY_TASK_EAGER_PROPAGATES = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -88,7 +105,15 @@ CELERY_TASK_ACKS_LATE = True
 # outbox (survey/outbox.py) sends what was written meanwhile once Redis is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# With acks_late, a task whose worker died is delivered again once this many seconds passed since it
+# was taken: longer than the longest task (an export takes about a minute), or a live run gets a
+# second delivery (which then does nothing, but waits in the queue). A worker's child process
+# killed (e.g. out of memory) hands its task back at once (reject_on_worker_lost).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+}
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Stockholm"
@@ -111,6 +136,17 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # How long an invitation's personal link to set a password works.
 INVITATION_LINK_DAYS = env.int("INVITATION_LINK_DAYS", default=14)
+# Uploads (questionnaires, contact persons, imports): see survey/uploads.py. A larger file is
+# dropped while it arrives; the request body without files stays small (autosaves are a few kB).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "survey.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -125,10 +161,17 @@ SILENCED_SYSTEM_CHECKS = [
     "models.W047",
 ]
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared by a complete login (accounts/lockout.py): for staff, after the code step.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
+# Two-factor login (TOTP app, recovery codes) for these roles and anyone with admin-site access.
+TWO_FACTOR_ROLES = ["coordinator", "analyst", "admin"]
+OTP_TOTP_ISSUER = "Öppna jämförelser"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key or QR code
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: expiry on inactivity
+# The age counts from the last request (expiry on inactivity), renewed at most this often
+# (accounts/session_refresh.py) rather than with a write on every request.
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Security: strict unless DEBUG; production passes `manage.py check --deploy`.
@@ -142,6 +185,26 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from this site only, no inline scripts or
+# styles and no eval. htmx's inline indicator <style> and its eval features are switched off by
+# the htmx-config meta tag in base.html; the SVG charts use classes from site.css, not style="".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: SVGs: Bootstrap's check marks and select arrows, the 2FA QR code
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# No page needs the camera, microphone, location or payments (config/headers.py sends it).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment")
+)
 
 # E-mail: files in a folder in development, SMTP given by EMAIL_URL in production.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in e-mails
@@ -173,7 +236,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.RespondentTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -188,6 +251,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Our one PATCH (answers) takes the whole list of changes; a "Patched…" component would make it optional.
+    "COMPONENT_SPLIT_PATCH": False,
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -199,6 +264,14 @@ QUESTIONNAIRE_CHECKS = ["indicators.rules.check_questionnaire"]
 
 # The first survey year of the time series; rounds and memberships start here.
 FIRST_SURVEY_YEAR = 2016
+
+# Exports: a running export silent (no heartbeat) for this long lost its worker, and a redelivered
+# task or the beat job (reporting.tasks.requeue_stale_exports) takes it over, at most this many times.
+EXPORT_STALE_AFTER = timedelta(seconds=env.int("EXPORT_STALE_AFTER_SECONDS", default=120))
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=3)
+# Tests only (tests/faults): seconds to wait at each step of an export, so a worker can be killed
+# mid-way. Zero, i.e. off, everywhere else.
+EXPORT_STEP_DELAY_FOR_TESTS = env.float("EXPORT_STEP_DELAY_FOR_TESTS", default=0)
 
 LOGGING = {
     "version": 1,

@@ -25,3 +25,5 @@ urlpatterns = [
     path("api/responses/<int:pk>/answers/", api.ResponseAnswers.as_view(), name="api-response-answers"),
     path("api/responses/<int:pk>/parts/<slug:part>/submit/", api.PartSubmit.as_view(), name="api-part-submit"),
 ]
+
+handler404 = "config.errors.not_found"

@@ -3,11 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from survey import access
-from survey.imports import MAX_FILE_SIZE
 
 from . import history
 from .result_forms import HistoryImportForm
@@ -21,10 +19,7 @@ def history_import(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_FILE_SIZE:
-            form.add_error("file", _("The file is larger than 5 MB."))
-        else:
-            report = history.import_results(
-                data=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
-            )
+        report = history.import_results(
+            data=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
+        )
     return render(request, "indicators/history_import.html", {"form": form, "report": report})

@@ -3,12 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from survey.uploads import TABLE, UploadField
+
 
 class HistoryImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        kind=TABLE,
         label=_("File with results"),
         help_text=_("CSV or XLSX with the columns year, unit_code, indicator_code and value."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     dry_run = forms.BooleanField(label=_("Only check the file (dry run)"), required=False, initial=True)
 

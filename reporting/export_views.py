@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -49,7 +50,11 @@ def _export_for_analyst(request: HttpRequest, pk: int) -> Export:
 @require_GET
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     export = _export_for_analyst(request, pk)
-    context = {"export": export, "outdated": export_selectors.is_outdated(export)}
+    context = {
+        "export": export,
+        "outdated": export_selectors.is_outdated(export),
+        "stalled": export.is_stalled(now=timezone.now()),
+    }
     return render(request, "reporting/export_detail.html", context)
 
 
@@ -58,7 +63,8 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The status fragment that the detail page polls every two seconds until the export is finished."""
     export = _export_for_analyst(request, pk)
-    return render(request, "reporting/export_status.html", {"export": export})
+    context = {"export": export, "stalled": export.is_stalled(now=timezone.now())}
+    return render(request, "reporting/export_status.html", context)
 
 
 def _file_response(export: Export) -> HttpResponse:

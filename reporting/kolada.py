@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop, pgettext
 
 from indicators.aggregate import COUNTRY, Area
 from survey.models import County, Group, ReportingUnit
-from survey.xlsx import FORMULA_STARTS
+from survey.xlsx import csv_text
 
 from .selectors import PublishedYear, published_results
 
@@ -321,12 +321,6 @@ def all_rows() -> Iterator[DataRow]:
 
 CSV_HEADER = ["year", "kpi", "id", "title", "type", "value", "count", "status", "source", "revision", "published"]
 CSV_CHUNK_ROWS = 1000
-
-
-def csv_text(value: str) -> str:
-    """Text that a spreadsheet never reads as a formula (OWASP CSV injection, ASVS 1.2.10): a leading
-    = + - @ tab or carriage return gets a single quote in front. Only text cells: numbers stay numbers."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def csv_chunks(rows: Iterable[DataRow]) -> Iterator[str]:

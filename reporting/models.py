@@ -6,6 +6,8 @@ and the web process that serves it may run in different containers, and neither 
 volume, a MEDIA_ROOT or a backup of its own; a file is about 0.5 MB today (a few MB at ten times
 the units), and lists defer the column."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,10 @@ class Export(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # A running export writes a heartbeat at each step; one silent for longer than
+    # settings.EXPORT_STALE_AFTER lost its worker and is taken over (reporting.services.run_export).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("export")
@@ -42,6 +48,14 @@ class Export(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def is_stalled(self, *, now: datetime) -> bool:
+        """Running, but its worker has not been heard from for a while: it will be retried."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < now - settings.EXPORT_STALE_AFTER
+        )
 
     @property
     def filename(self) -> str:

@@ -2,8 +2,10 @@
 (channel `api`). Token authentication (`Authorization: Token …`); the schema is at /api/schema/."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
@@ -44,9 +46,14 @@ class AnswerSerializer(serializers.Serializer):
     updated_by = serializers.CharField(source="updated_by.email", allow_null=True, default=None)
 
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
+class AnswerValueField(serializers.JSONField):
+    """JSON, so that select_multiple can take a list; the schema says which JSON (validate_value)."""
+
+
 class ChangeSerializer(serializers.Serializer):
-    question = serializers.CharField()
-    value = serializers.JSONField(help_text="A string, or a list of option names for select_multiple.")
+    question = serializers.CharField(min_length=1)
+    value = AnswerValueField(help_text="A string, or a list of option names for select_multiple.")
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -75,12 +82,22 @@ SaveResultSerializer = inline_serializer(
 )
 
 
+# The refusals every operation may answer, documented so that clients (and the schemathesis run in
+# tests/test_api_fuzz.py) know them.
+DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
+NO_TOKEN = {401: OpenApiResponse(DETAIL, description="No valid API key (Authorization: Token …).")}
+NOT_FOUND = {404: OpenApiResponse(DETAIL, description="No such response or part, or not one of the caller's.")}
+READ_ONLY = {403: OpenApiResponse(DETAIL, description="The caller may read this response but not change it.")}
+
+
 def _closed(error: Exception) -> ApiResponse:
     return ApiResponse({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
 
 
 class ResponseList(APIView):
-    @extend_schema(responses=ResponseSerializer(many=True), summary="The responses the caller may read")
+    @extend_schema(
+        responses={200: ResponseSerializer(many=True), **NO_TOKEN}, summary="The responses the caller may read"
+    )
     def get(self, request: Request) -> ApiResponse:
         responses = list(access.responses_for_user(request.user).order_by("-round__year", "unit__code")[:500])
         context = {"statuses": part_statuses_for(responses)}
@@ -89,9 +106,13 @@ class ResponseList(APIView):
 
 class ResponseDetail(APIView):
     @extend_schema(
-        responses=inline_serializer(
-            "ResponseWithAnswers", {"response": ResponseSerializer(), "answers": AnswerSerializer(many=True)}
-        ),
+        responses={
+            200: inline_serializer(
+                "ResponseWithAnswers", {"response": ResponseSerializer(), "answers": AnswerSerializer(many=True)}
+            ),
+            **NO_TOKEN,
+            **NOT_FOUND,
+        },
         summary="A response with its answers",
     )
     def get(self, request: Request, pk: int) -> ApiResponse:
@@ -106,9 +127,19 @@ class ResponseDetail(APIView):
 
 
 class ResponseAnswers(APIView):
+    parser_classes = [JSONParser]  # a list of changes has no form encoding
+
     @extend_schema(
         request=SaveSerializer,
-        responses={200: SaveResultSerializer, 409: inline_serializer("Closed", {"detail": serializers.CharField()})},
+        responses={
+            200: SaveResultSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="The body is not a list of changes: the errors."),
+            **NO_TOKEN,
+            **READ_ONLY,
+            **NOT_FOUND,
+            409: inline_serializer("Closed", {"detail": serializers.CharField()}),
+            415: OpenApiResponse(DETAIL, description="The body is not JSON."),
+        },
         summary="Change answers",
         description="Each valid change is saved on its own; errors and conflicts are listed and leave the "
         "other answers saved. Answers made irrelevant by a change are removed and listed.",
@@ -143,6 +174,9 @@ class PartSubmit(APIView):
         responses={
             200: PartStatusSerializer,
             400: inline_serializer("Incomplete", {"errors": serializers.DictField(child=serializers.CharField())}),
+            **NO_TOKEN,
+            **READ_ONLY,
+            **NOT_FOUND,
             409: inline_serializer("SubmitClosed", {"detail": serializers.CharField()}),
         },
         summary="Submit a part",

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SurveyConfig(AppConfig):
     name = "survey"
     verbose_name = _("Survey")
+
+    def ready(self) -> None:
+        from . import questionnaire_cache
+
+        questionnaire_cache.connect()

@@ -33,6 +33,10 @@ EVENT_LABELS = {
     "indicators.result.resolved": _("Result flag resolved"),
     "reporting.export.started": _("Export started"),
     "accounts.api_token.created": _("API key created"),
+    "accounts.two_factor.enrolled": _("Two-factor login set up"),
+    "accounts.two_factor.reset": _("Two-factor login reset"),
+    "accounts.two_factor.recovery_code_used": _("Recovery code used"),
+    "accounts.two_factor.recovery_codes_created": _("New recovery codes made"),
 }
 
 MAX_LIST_ITEMS = 10

@@ -17,6 +17,7 @@ from . import access
 from .audit import event_details, event_label
 from .forms import AuditLogFilterForm
 from .models import AuditEvent
+from .xlsx import csv_text
 
 PAGE_SIZE = 100
 CSV_MAX_ROWS = 50_000
@@ -38,11 +39,6 @@ def _filtered(form: AuditLogFilterForm) -> QuerySet[AuditEvent]:
     return events
 
 
-def _formula_safe(text: str) -> str:
-    """A cell a spreadsheet program shows as text, never runs as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def _csv(events: QuerySet[AuditEvent]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="granskningslogg.csv"'
@@ -58,7 +54,7 @@ def _csv(events: QuerySet[AuditEvent]) -> HttpResponse:
             f"{event.unit.code} {event.unit.name}" if event.unit else "",
             "; ".join(f"{key}: {value}" for key, value in event_details(event.data)),
         ]
-        writer.writerow([_formula_safe(cell) for cell in row])
+        writer.writerow([csv_text(cell) for cell in row])
     return response
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import access, imports
+from . import access
 from .forms import ContactForm, ContactImportForm, ReminderDaysForm, ReminderForm
 from .models import Contact, OutgoingEmail, SurveyRound
 from .selectors import round_contact_rows, units_to_remind
@@ -139,12 +139,9 @@ def contact_import(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_SIZE:
-            form.add_error("file", _("The file is larger than 5 MB."))
-        else:
-            report = contact_services.import_contacts(
-                data=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
-            )
+        report = contact_services.import_contacts(
+            data=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
+        )
     return render(request, "survey/contact_import.html", {"form": form, "report": report})
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .audit import EVENT_LABELS
 from .models import Contact, County, ReportingUnit
 from .selectors import ReminderStatus
+from .uploads import QUESTIONNAIRE, TABLE, UploadField
 
 
 def _year_field(label: str, help_text: str) -> forms.IntegerField:
@@ -69,18 +70,18 @@ class ExtensionForm(forms.Form):
 
 class QuestionnaireUploadForm(forms.Form):
     year = forms.IntegerField(label=_("Survey year"), min_value=2016, max_value=2100)
-    file = forms.FileField(
+    file = UploadField(
+        kind=QUESTIONNAIRE,
         label=_("XLSForm file"),
         help_text=_("An .xlsx file or XLSForm's markdown form (.md), at most 2 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.md"}),
     )
 
 
 class AnswerImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        kind=TABLE,
         label=_("File with answers"),
         help_text=_("CSV or XLSX with the columns unit_code, question_code, value and, if you like, submitted_at."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     dry_run = forms.BooleanField(label=_("Only check the file (dry run)"), required=False, initial=True)
 
@@ -96,13 +97,13 @@ class ContactForm(forms.Form):
 
 
 class ContactImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        kind=TABLE,
         label=_("File with contact persons"),
         help_text=_(
             "CSV (also Swedish Excel's, with semicolons) or XLSX with the columns unit_code, name, email and, "
             "if you like, role (responsible or co_respondent)."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     dry_run = forms.BooleanField(label=_("Only check the file (dry run)"), required=False, initial=True)
 

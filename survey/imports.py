@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,9 +22,9 @@ from accounts.models import User
 
 from .models import AnswerChange, Part, Question, Response, SurveyRound
 from .services.responses import Change, PartIncomplete, ResponseClosed, save_answers, submit_part
-from .xlsform import FormError
+from .uploads import TABLE, UploadRefused, check_file, is_xml_attack, text_of, xml_attack
+from .xlsform import FormError, column_name, formula_message
 
-MAX_FILE_SIZE = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ("unit_code", "question_code", "value")
 
 
@@ -47,36 +46,53 @@ class ImportReport:
         return not self.errors
 
 
-def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts of text; CSV with comma or semicolon (Swedish Excel), with or without BOM."""
-    suffix = Path(filename).suffix.lower()
-    if len(data) > MAX_FILE_SIZE:
-        raise ValueError(_("The file is larger than 5 MB."))
-    if suffix == ".csv":
-        text = data.decode("utf-8-sig")
+def _read(data: bytes, filename: str) -> tuple[list[dict[str, str]], list[FormError]]:
+    """Rows as dicts of text, and the formula cells of a workbook (by row and column): a formula
+    is never run or taken at its cached result, the file must hold the value itself."""
+    if check_file(data=data, filename=filename, kind=TABLE) == ".csv":
+        text = text_of(data)
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        return [dict(row) for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)]
-    if suffix == ".xlsx":
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [str(cell or "").strip() for cell in next(rows, ())]
-        result = []
-        for values in rows:
-            cells = ["" if value is None else _cell_text(value) for value in values]
-            result.append(dict(zip(header, cells, strict=False)))
+        return [dict(row) for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)], []
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        rows = workbook.worksheets[0].iter_rows()
+        header = [str(cell.value or "").strip() for cell in next(rows, ())]
+        result, formulas = [], []
+        for number, cells in enumerate(rows, start=2):
+            texts = []
+            for index, cell in enumerate(cells):
+                if cell.data_type == "f":
+                    formulas.append(row_error(number, column_name(header, index), formula_message()))
+                texts.append("" if cell.value is None else _cell_text(cell.value))
+            result.append(dict(zip(header, texts, strict=False)))
+    finally:
         workbook.close()
-        return result
-    raise ValueError(_("Upload a .csv or .xlsx file."))
+    return result, formulas
+
+
+def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows as dicts of text; CSV with comma or semicolon (Swedish Excel), with or without BOM, or
+    the first sheet of an .xlsx. Raises UploadRefused (a ValueError) for a refused file."""
+    rows, formulas = _read(data, filename)
+    if formulas:
+        raise UploadRefused(str(formulas[0]))
+    return rows
 
 
 def read_table(data: bytes, filename: str, required: Sequence[str]) -> tuple[list[dict[str, str]], list[FormError]]:
     """The file's rows (see `read_rows`), or what stops an import before any row is checked: a
-    file that cannot be read, or a required column missing from the header (row 1)."""
+    refused file (see survey/uploads.py), one that cannot be read, a formula in a cell, or a
+    required column missing from the header (row 1)."""
     try:
-        rows = read_rows(data, filename)
-    except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as error:
-        return [], [row_error(None, None, _("The file cannot be read: %(error)s") % {"error": error})]
+        rows, formulas = _read(data, filename)
+    except UploadRefused as refused:
+        return [], [row_error(None, None, str(refused))]
+    except (ValueError, csv.Error, OSError, KeyError) as error:
+        message = xml_attack() if is_xml_attack(error) else _("The file cannot be read: %(error)s") % {"error": error}
+        return [], [row_error(None, None, str(message))]
+    if formulas:
+        return [], formulas
     missing = [column for column in required if rows and column not in rows[0]]
     return rows, [row_error(1, column, _("The column is missing.")) for column in missing]
 

@@ -1,14 +1,14 @@
 """What a part page shows (questions with their answers, relevance, offered options, errors and
 conflicts) and how a posted page becomes changes. Shared by the page, its autosave and the review."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.http import QueryDict
 
 from . import form_logic
 from .models import Answer, Part, PartSubmission, Question, Response
-from .services.responses import Change, SaveResult, question_specs
+from .services.responses import Change, SaveResult, round_questions, round_specs
 
 
 @dataclass
@@ -42,29 +42,41 @@ class QuestionView:
 
 
 class PartPage:
-    def __init__(self, response: Response, part: Part) -> None:
+    def __init__(self, response: Response, part: Part, *, read_answers: bool = True) -> None:
+        """`read_answers=False` for a posted page: the save reads them under its lock and the
+        page shows what it left (show_answers)."""
         self.response = response
         self.part = part
-        all_questions = list(response.round.questions.select_related("part").prefetch_related("choices"))
+        all_questions = round_questions(response)
         self.questions = [q for q in all_questions if q.part_id == part.pk]
-        self.specs = question_specs(all_questions)
+        self.specs = round_specs(response)
         self.part_specs = [s for s in self.specs if s.code in {q.code for q in self.questions}]
         self._questions_by_pk = {q.pk: q for q in all_questions}
-        self.reload_answers()
+        self.answers: dict[int, Answer] = {}
+        self.values: dict[str, str] = {}
+        self.submission: PartSubmission | None = None
+        if read_answers:
+            self.reload_answers()
 
     def reload_answers(self) -> None:
-        """Reads the answers and the part's submission again, e.g. after a save."""
-        self.answers = {}
-        for answer in Answer.objects.filter(response=self.response).select_related("updated_by"):
-            answer.question = self._questions_by_pk[answer.question_id]  # with its prefetched options
-            self.answers[answer.question_id] = answer
-        self.values = {a.question.code: a.value for a in self.answers.values()}
+        """Reads the answers and the part's submission again."""
+        self.show_answers(Answer.objects.filter(response=self.response).select_related("updated_by"))
         self.submission = (
             PartSubmission.objects.filter(response=self.response, part=self.part).select_related("submitted_by").first()
         )
 
-    def relevant_codes(self) -> set[str]:
-        return form_logic.relevant_codes(self.specs, self.values)
+    def show_answers(self, answers: Iterable[Answer]) -> None:
+        """Shows these answers, e.g. those a save leaves (SaveResult.answers): the same as reading
+        them again, as the save held the response locked until it committed."""
+        self.answers = {}
+        for answer in answers:
+            answer.question = self._questions_by_pk[answer.question_id]  # with its prefetched options
+            self.answers[answer.question_id] = answer
+        self.values = {a.question.code: a.value for a in self.answers.values()}
+
+    def relevant_codes(self, values: Mapping[str, str] | None = None) -> set[str]:
+        """The questions asked with the answers shown, or with `values`."""
+        return form_logic.relevant_codes(self.specs, self.values if values is None else values)
 
     def views(
         self,

@@ -3,8 +3,8 @@ and the coordinator's reopen and extension. Thin: access, one service, render.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,15 +17,31 @@ from .selectors import part_statuses
 
 
 def _part(response, code: str) -> Part:  # noqa: ANN001
-    return get_object_or_404(Part, round=response.round, code=code)
+    # From the round's questionnaire kept in the process (survey/questionnaire_cache.py): no query.
+    for question in services.responses.round_questions(response):
+        if question.part.code == code:
+            return question.part
+    raise Http404
 
 
-def _closed_reason(request: HttpRequest, response, part: Part | None) -> str:  # noqa: ANN001
+def _closed_reason(
+    request: HttpRequest,
+    response,  # noqa: ANN001
+    part: Part | None,
+    page: PartPage | None = None,
+    *,
+    may_write: bool = False,
+) -> str:
+    """Why the answers cannot be changed now ("" if they can). The part page has read whether the
+    part is submitted, and `may_write` says the access check for writing has been passed."""
+    submitted = page.submission is not None if page is not None else None
     try:
-        services.responses.ensure_open(response=response, part=part, now=timezone.now(), user=request.user)
+        services.responses.ensure_open(
+            response=response, part=part, now=timezone.now(), user=request.user, submitted=submitted
+        )
     except services.ResponseClosed as reason:
         return str(reason)
-    if not access.can_change_answers(request.user, response.unit):
+    if not may_write and not access.can_answer_response(request.user, response):
         return _("You can read the answers but not change them.")
     return ""
 
@@ -51,19 +67,30 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     response = access.get_response_for_user(request.user, pk, write=request.method == "POST")
     part_obj = _part(response, part)
-    page = PartPage(response, part_obj)
-    closed_reason = _closed_reason(request, response, part_obj)
-    context = {"response": response, "part": part_obj, "page": page, "closed_reason": closed_reason}
     if request.method == "GET":
+        page = PartPage(response, part_obj)
+        closed_reason = _closed_reason(request, response, part_obj, page)
+        context = {"response": response, "part": part_obj, "page": page, "closed_reason": closed_reason}
         return render(request, "survey/part_form.html", {**context, "questions": page.views()})
 
+    # A save reads the answers and whether the part is submitted itself, under the response's lock,
+    # so a colleague's submission a moment earlier is reported rather than overwritten.
+    page = PartPage(response, part_obj, read_answers=False)
+    changes = page.changes_from_post(request.POST)
+    closed_reason = _closed_reason(request, response, None, may_write=True)
+    if not closed_reason:
+        try:
+            result = services.save_answers(response=response, part=part_obj, changes=changes, user=request.user)
+        except services.ResponseClosed as reason:
+            closed_reason = str(reason)
     if closed_reason:
+        if request.htmx:
+            return render(request, "survey/_autosave.html", {"closed_reason": closed_reason, "swap": []})
         messages.error(request, closed_reason)
         return redirect("survey:response-part", pk=pk, part=part)
-    relevant_before = page.relevant_codes()
-    changes = page.changes_from_post(request.POST)
-    result = services.save_answers(response=response, changes=changes, user=request.user)
-    page.reload_answers()
+    context = {"response": response, "part": part_obj, "page": page, "closed_reason": ""}
+    relevant_before = page.relevant_codes(result.before)
+    page.show_answers(result.answers.values())
     typed = page.typed_values(changes, result)
     views = page.views(errors=result.errors, typed=typed, conflicts=result.conflicts)
     context.update(questions=views, result=result, saved_at=timezone.now())
@@ -122,7 +149,7 @@ def response_review(request: HttpRequest, pk: int, part: str) -> HttpResponse:
             "page": page,
             "questions": page.views(errors=errors),
             "errors": errors,
-            "closed_reason": _closed_reason(request, response, part_obj),
+            "closed_reason": _closed_reason(request, response, part_obj, page),
         },
         status=200,
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from . import access, imports, services
 from .forms import AnswerImportForm, QuestionnaireUploadForm
 from .models import SurveyRound
-from .xlsform import MAX_FILE_SIZE, XLSFormInvalid, read_xlsform
+from .xlsform import XLSFormInvalid, read_xlsform
 
 
 @login_required
@@ -34,14 +34,12 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_FILE_SIZE:
-                raise XLSFormInvalid([])  # read_xlsform says why; never read a huge upload into memory
             parsed = read_xlsform(upload.read(), upload.name)
             survey_round = services.load_questionnaire(
                 form=parsed, year=form.cleaned_data["year"], source_name=upload.name, user=request.user
             )
         except XLSFormInvalid as invalid:
-            problems = [str(error) for error in invalid.errors] or [_("The file is larger than 2 MB.")]
+            problems = [str(error) for error in invalid.errors]
         except services.QuestionnaireConflict as conflict:
             problems = conflict.problems
         else:
@@ -63,14 +61,11 @@ def answers_import(request: HttpRequest, year: int) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_SIZE:
-            form.add_error("file", _("The file is larger than 5 MB."))
-        else:
-            report = imports.import_answers(
-                data=upload.read(),
-                filename=upload.name,
-                survey_round=survey_round,
-                user=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
+        report = imports.import_answers(
+            data=upload.read(),
+            filename=upload.name,
+            survey_round=survey_round,
+            user=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
     return render(request, "survey/answers_import.html", {"form": form, "report": report, "round": survey_round})

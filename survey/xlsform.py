@@ -5,19 +5,20 @@ module accepts only the subset the system supports and reports everything else w
 row and column. Reading is pure: nothing is stored until the whole form is valid.
 """
 
+import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import get_xlsform
 from pyxform.xls2xform import convert
 
 from .expressions import ExpressionError, parse
+from .uploads import QUESTIONNAIRE, UploadRefused, check_file, is_xml_attack, xml_attack
 
-MAX_FILE_SIZE = 2 * 1024 * 1024
-FILE_TYPES = {".xlsx": ".xlsx", ".md": ".md"}
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SURVEY_COLUMNS = {
     "type", "name", "label", "label::sv", "label::en", "hint", "hint::sv", "hint::en", "required",
@@ -48,6 +49,10 @@ class FormError:
         if self.column:
             where.append(_("column %(column)s") % {"column": self.column})
         return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+def formula_message() -> str:  # one message for every reader of workbooks
+    return _("The cell holds a formula; write the value itself.")
 
 
 class XLSFormInvalid(Exception):
@@ -287,16 +292,44 @@ class _Reader:
                             )
 
 
+def column_name(header: list[str], index: int) -> str:
+    """A column by its header in row 1 or, without one, by its letter."""
+    return header[index] if index < len(header) and header[index] else get_column_letter(index + 1)
+
+
+def formula_cells(data: bytes) -> list[FormError]:
+    """The formula cells of a workbook. pyxform would take the result Excel stored with a formula;
+    the form must hold the text itself (as the imports of survey/imports.py require)."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    errors = []
+    try:
+        for sheet in workbook.worksheets:
+            header: list[str] = []
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                header = header or [str(cell.value or "").strip() for cell in cells]
+                errors += [
+                    FormError(sheet.title, number, column_name(header, index), formula_message())
+                    for index, cell in enumerate(cells)
+                    if cell.data_type == "f"
+                ]
+    finally:
+        workbook.close()
+    return errors
+
+
 def read_xlsform(data: bytes, filename: str) -> ParsedForm:
     """Reads and checks a whole XLSForm; raises XLSFormInvalid listing every problem."""
-    suffix = Path(filename).suffix.lower()
-    if suffix not in FILE_TYPES:
-        raise XLSFormInvalid([FormError(filename, None, None, _("Upload an .xlsx or .md file."))])
-    if len(data) > MAX_FILE_SIZE:
-        raise XLSFormInvalid([FormError(filename, None, None, _("The file is larger than 2 MB."))])
     try:
-        workbook = get_xlsform(xlsform=data, file_type=FILE_TYPES[suffix])
+        suffix = check_file(data=data, filename=filename, kind=QUESTIONNAIRE)
+    except UploadRefused as refused:
+        raise XLSFormInvalid([FormError(filename, None, None, str(refused))]) from None
+    try:
+        if suffix == ".xlsx" and (formulas := formula_cells(data)):
+            raise XLSFormInvalid(formulas)
+        workbook = get_xlsform(xlsform=data, file_type=suffix)
     except (PyXFormError, ValueError, KeyError, OSError) as error:
+        if is_xml_attack(error):
+            raise XLSFormInvalid([FormError(filename, None, None, str(xml_attack()))]) from None
         raise XLSFormInvalid(
             [FormError(filename, None, None, _("The file cannot be read: %(error)s") % {"error": error})]
         ) from None
@@ -319,7 +352,7 @@ def read_xlsform(data: bytes, filename: str) -> ParsedForm:
     if reader.errors:
         raise XLSFormInvalid(reader.errors)
     try:
-        convert(xlsform=data, file_type=FILE_TYPES[suffix])  # the XLSForm standard's own checks
+        convert(xlsform=data, file_type=suffix)  # the XLSForm standard's own checks
     except PyXFormError as error:
         raise XLSFormInvalid([FormError("survey", None, None, _("XLSForm: %(error)s") % {"error": error})]) from None
     return ParsedForm(settings["form_id"], settings["version"], settings["form_title"], parts)

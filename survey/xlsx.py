@@ -36,6 +36,13 @@ class Sheet:
     rows: Iterable[Sequence[object]]
 
 
+def csv_text(value: str) -> str:
+    """Text for a CSV cell that a spreadsheet never reads as a formula (OWASP CSV injection, ASVS
+    1.2.10): a leading = + - @ tab or carriage return gets a single quote in front. Only for text
+    cells: numbers stay numbers."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def safe_text(value: str) -> str:
     """The text without the control characters that XML (and so an .xlsx file) cannot hold."""
     return ILLEGAL_CHARACTERS_RE.sub("", value)

@@ -4,10 +4,14 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test.client import ClientMixin
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from config.celery import app as celery_app
-from survey.models import SurveyRound
+from survey.models import County, SurveyRound
 from survey.register import load_register
 
 from .factories import UserFactory
@@ -34,6 +38,24 @@ def _test_settings(settings):  # noqa: ANN001
     # Tasks run inline in tests, also when REDIS_URL is set; the worker test turns this off.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):  # noqa: ANN001
+    """`client.force_login(user)` skips the password; for a staff user it skips the code step too,
+    as if they had entered a code: a confirmed app and its id in the session, as django_otp.login
+    stores it. Tests of the real login steps log in through the forms (tests/accounts)."""
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):  # noqa: ANN001, ANN202
+        original(self, user, backend)
+        if two_factor.is_required(user):
+            device = two_factor.app_device(user) or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture
@@ -64,3 +86,15 @@ def open_round_2024(db):  # noqa: ANN001
     now = timezone.now()
     SurveyRound.objects.filter(year=2024).update(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9))
     return SurveyRound.objects.get(year=2024)
+
+
+@pytest.fixture
+def committed_db(transactional_db, django_db_blocker):  # noqa: ANN001, ANN201
+    """Rows that threads and other processes can see: no wrapping transaction. The register is put
+    back afterwards, since a transactional test empties the database when it ends."""
+    if not County.objects.exists():
+        load_register()
+    yield
+    with django_db_blocker.unblock():
+        if not County.objects.exists():
+            load_register()

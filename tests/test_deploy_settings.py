@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -20,17 +21,59 @@ def run_manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
     )
 
 
+# The production environment: DEBUG and the SECURE_* switches unset, so that their defaults count.
+PRODUCTION = {
+    "DEBUG": None,
+    "SECRET_KEY": "x7!Lq9#mZ2@pR4$vN8^tB1&kW5*hC3(jF6)yD0-sG-a-long-production-secret",
+    "ALLOWED_HOSTS": "oj.example.se",
+    "SECURE_SSL_REDIRECT": None,
+    "SECURE_COOKIES": None,
+    "SECURE_HSTS_SECONDS": None,
+    "BEHIND_TLS_PROXY": None,
+}
+
+# What a browser gets from the configured site: a plain-HTTP request and an HTTPS one for the login page.
+REQUESTS = """
+import json
+from django.conf import settings
+from django.test import Client
+client = Client(HTTP_HOST="oj.example.se")
+plain, secure = client.get("/konto/login/"), client.get("/konto/login/", secure=True)
+cookie = secure.cookies.get(settings.CSRF_COOKIE_NAME)
+print(json.dumps({
+    "plain": [plain.status_code, plain.headers.get("Location", "")],
+    "hsts": secure.headers.get("Strict-Transport-Security", ""),
+    "csp": secure.headers.get("Content-Security-Policy", ""),
+    "secure cookies": [bool(cookie and cookie["secure"]), settings.SESSION_COOKIE_SECURE],
+}))
+"""
+
+
+def site_as_configured(**env: str | None) -> dict:
+    result = run_manage("shell", "--no-imports", "-c", REQUESTS, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def test_a_production_configuration_passes_check_deploy():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY="x7!Lq9#mZ2@pR4$vN8^tB1&kW5*hC3(jF6)yD0-sG-a-long-production-secret",
-        ALLOWED_HOSTS="oj.example.se",
-    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_sends_https_hsts_secure_cookies_and_the_policy():
+    site = site_as_configured(**PRODUCTION)
+    assert site["plain"] == [301, "https://oj.example.se/konto/login/"]
+    assert site["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert site["secure cookies"] == [True, True]
+    assert "script-src 'self'" in site["csp"]
+
+
+def test_only_debug_turns_https_hsts_and_secure_cookies_off():
+    site = site_as_configured(**{**PRODUCTION, "DEBUG": "1"})
+    assert site["plain"] == [200, ""]
+    assert site["hsts"] == ""
+    assert site["secure cookies"] == [False, False]
+    assert "script-src 'self'" in site["csp"]  # the same policy while developing
 
 
 def test_the_development_secret_key_fails_check_deploy():

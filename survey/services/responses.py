@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .. import form_logic, hooks
+from .. import form_logic, hooks, questionnaire_cache
 from ..access import can_answer_after_closing
 from ..audit import record_event
 from ..models import Answer, AnswerChange, Contact, OutgoingEmail, Part, PartSubmission, Question, Response
@@ -41,6 +41,10 @@ class SaveResult:
     conflicts: dict[str, Answer | None] = field(default_factory=dict)
     # Answers dropped because a change made their question irrelevant.
     removed: list[Question] = field(default_factory=list)
+    # Every answer of the response after the save, by question id, so a page need not read them again.
+    answers: dict[int, Answer] = field(default_factory=dict)
+    # The values (by code) before the save, read under its lock: what the page showed relevant before.
+    before: dict[str, str] = field(default_factory=dict)
 
 
 def question_specs(questions: list[Question]) -> list[form_logic.QuestionSpec]:
@@ -62,15 +66,23 @@ def question_specs(questions: list[Question]) -> list[form_logic.QuestionSpec]:
 
 
 def round_questions(response: Response) -> list[Question]:
-    return list(response.round.questions.select_related("part").prefetch_related("choices"))
+    return questionnaire_cache.round_questions(response.round)
+
+
+def round_specs(response: Response) -> list[form_logic.QuestionSpec]:
+    """The form logic of every question of the response's round, in questionnaire order."""
+    return questionnaire_cache.derived(response.round, "specs", question_specs)
 
 
 def _format_time(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-def ensure_open(*, response: Response, part: Part | None, now: datetime, user: User) -> None:
-    """Raises ResponseClosed with the reason when answers cannot be changed."""
+def ensure_open(
+    *, response: Response, part: Part | None, now: datetime, user: User, submitted: bool | None = None
+) -> None:
+    """Raises ResponseClosed with the reason when answers cannot be changed. `submitted`: whether
+    the part is submitted, if the caller has just read it (otherwise it is looked up)."""
     if now < response.round.opens_at:
         raise ResponseClosed(_("The survey opens on %(opens)s.") % {"opens": _format_time(response.round.opens_at)})
     if not response.is_open(now=now) and not can_answer_after_closing(user):
@@ -78,7 +90,11 @@ def ensure_open(*, response: Response, part: Part | None, now: datetime, user: U
             _("The survey closed on %(closes)s. It was open from %(opens)s to %(closes)s.")
             % {"opens": _format_time(response.round.opens_at), "closes": _format_time(response.closes_at)}
         )
-    if part is not None and PartSubmission.objects.filter(response=response, part=part).exists():
+    if part is None:
+        return
+    if submitted is None:
+        submitted = PartSubmission.objects.filter(response=response, part=part).exists()
+    if submitted:
         raise ResponseClosed(_("The part %(part)s has been submitted.") % {"part": part.label})
 
 
@@ -90,24 +106,37 @@ def save_answers(
     user: User,
     channel: str = AnswerChange.Channel.WEB,
     now: datetime | None = None,
+    part: Part | None = None,
 ) -> SaveResult:
     """Saves each valid change on its own; a wrong value or a conflict keeps every other answer.
 
     A change made against an older version of an answer that a colleague has changed since is
-    not applied but returned as a conflict, so the person can see the other value and choose."""
+    not applied but returned as a conflict, so the person can see the other value and choose.
+    `part`: the part whose page was posted, checked to be open even when nothing in it changed.
+    Raises ResponseClosed, checked under the response's lock, if a part is submitted or closed."""
     now = now or timezone.now()
     questions = round_questions(response)
     by_code = {q.code: q for q in questions}
     unknown = set(changes) - by_code.keys()
     result = SaveResult(errors={code: _("There is no such question.") for code in unknown})
-    parts = {by_code[code].part for code in changes if code in by_code}
+    # One save of a response at a time, and none slipping in after a submission that holds the same
+    # lock (submit_part): locking the answers alone would let two first saves of the same question
+    # both insert (a unique-constraint error instead of a reported conflict).
+    Response.objects.select_for_update().filter(pk=response.pk).get()
+    parts = {by_code[code].part for code in changes if code in by_code} | ({part} if part else set())
     for part in parts:
         ensure_open(response=response, part=part, now=now, user=user)
 
-    specs = question_specs(questions)
+    specs = round_specs(response)
     spec_by_code = {spec.code: spec for spec in specs}
-    stored = {a.question_id: a for a in Answer.objects.select_for_update().filter(response=response)}
+    # With who changed each answer, for the page that shows what the save left; only the answer
+    # rows are locked (PostgreSQL allows no FOR UPDATE on the outer join to the users).
+    stored = {
+        a.question_id: a
+        for a in Answer.objects.select_for_update(of=("self",)).select_related("updated_by").filter(response=response)
+    }
     answers = {q.code: stored[q.pk].value for q in questions if q.pk in stored}
+    result.before = dict(answers)
     audit: list[AnswerChange] = []
 
     # In questionnaire order, so that an answer can make a later question in the same batch relevant.
@@ -157,6 +186,8 @@ def save_answers(
             result.removed.append(question)
             result.saved.pop(question.code, None)
     AnswerChange.objects.bulk_create(audit)
+    removed = {question.pk for question in result.removed}
+    result.answers = {pk: answer for pk, answer in stored.items() if pk not in removed}
     return result
 
 

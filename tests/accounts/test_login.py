@@ -3,7 +3,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,6 +67,23 @@ def test_a_session_ends_after_inactivity(client, respondent, settings):
     assert client.get(reverse("home")).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)):
         assert client.get(reverse("home")).status_code == 302
+
+
+def test_activity_keeps_the_session_and_renews_it_at_most_once_a_minute(client, respondent, settings):
+    start = timezone.now()
+    age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    with time_machine.travel(start, tick=False):
+        client.force_login(respondent)
+        assert client.get(reverse("home")).status_code == 200
+    with time_machine.travel(start + age * 0.75, tick=False):  # working on, well after login
+        assert client.get(reverse("home")).status_code == 200
+        expiry = Session.objects.get().expire_date
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200  # again within the minute
+        assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in queries.captured_queries)
+    assert Session.objects.get().expire_date == expiry
+    with time_machine.travel(start + age * 1.5, tick=False):  # 45 minutes after the last request
+        assert client.get(reverse("home")).status_code == 200
 
 
 def test_logout_is_a_post_and_ends_the_session(client, respondent):

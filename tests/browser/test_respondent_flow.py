@@ -6,28 +6,15 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as visible
-from selenium.webdriver.support.ui import WebDriverWait
 
 from survey.models import Answer, Response, SurveyRound
+from tests.browser.helpers import log_in, page_says, wait, wait_across_load
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(browser, live, user) -> None:  # noqa: ANN001
-    browser.delete_all_cookies()
-    browser.get(live.url + "/konto/login/")
-    browser.find_element(By.ID, "id_username").send_keys(user.email, Keys.TAB, PASSWORD, Keys.ENTER)
-    browser.find_element(By.TAG_NAME, "h1")
-
-
-def wait(browser, condition, timeout: float = 10):  # noqa: ANN001, ANN201
-    # Autosave swaps question blocks: an element read while it is replaced is looked up again.
-    return WebDriverWait(browser, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def choose(browser, code: str, label: str) -> None:  # noqa: ANN001
@@ -40,16 +27,7 @@ def choose(browser, code: str, label: str) -> None:  # noqa: ANN001
         browser.find_element(By.ID, label_element.get_attribute("for")).send_keys(Keys.SPACE)
         return True
 
-    # Read during a page load, an element may belong to the old document: look it up again.
-    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException, WebDriverException]).until(tick)
-
-
-def page_says(browser, text: str) -> None:  # noqa: ANN001
-    """Waits until the page's main content shows `text`, also across a page load."""
-    # Read during a page load, an element may belong to the old document: look it up again.
-    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException, WebDriverException]).until(
-        lambda _: text in browser.find_element(By.ID, "main").text
-    )
+    wait_across_load(browser, tick)
 
 
 def saved(browser):  # noqa: ANN001, ANN201
@@ -125,3 +103,36 @@ def test_a_respondent_answers_both_parts_and_submits(live, browser, second_brows
     browser.find_element(By.XPATH, "//button[normalize-space()='Skicka in delen']").click()
     page_says(browser, "Delen Våld i nära relationer har skickats in. Ett kvitto kommer med e-post.")
     assert any(message.subject == "Kvitto: Våld i nära relationer för Kalmar 2024" for message in mail.outbox)
+
+
+def test_answers_typed_after_the_session_ran_out_are_saved_after_logging_in_again(live, browser):
+    """A save sent after the session ended says it was not saved; once the respondent has logged in
+    again in another tab, the next save on the old page stores every answer typed meanwhile."""
+    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
+    now = timezone.now()
+    SurveyRound.objects.filter(year=2024).update(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30))
+    kalmar = Response.objects.get(round__year=2024, unit__code="0880")
+    respondent = UserFactory.respondent(units=["0880"])
+    log_in(browser, live, respondent)
+    browser.get(live.url + f"/svar/{kalmar.pk}/allman/")
+    browser.find_element(By.ID, "id_kontakt_namn").send_keys("Rita Respondent", Keys.TAB)
+    wait(browser, saved(browser))
+
+    browser.delete_cookie("sessionid")  # the session ran out
+    browser.find_element(By.ID, "id_kontakt_epost").send_keys("rita@kalmar.se", Keys.TAB)
+    wait(browser, visible.text_to_be_present_in_element((By.ID, "save-status"), "du har blivit utloggad"))
+    assert "kontakt_epost" not in answers_of(kalmar)
+
+    questionnaire_tab = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    browser.get(live.url + "/konto/login/")
+    browser.find_element(By.ID, "id_username").send_keys(respondent.email, Keys.TAB, PASSWORD, Keys.ENTER)
+    page_says(browser, "Välkommen")
+    browser.close()
+    browser.switch_to.window(questionnaire_tab)
+
+    browser.find_element(By.ID, "id_namnd").send_keys("Socialnämnden", Keys.TAB)
+    wait(browser, saved(browser))
+    wait(browser, lambda _: answers_of(kalmar).get("namnd") == "Socialnämnden")
+    assert answers_of(kalmar)["kontakt_epost"] == "rita@kalmar.se"
+    assert answers_of(kalmar)["kontakt_namn"] == "Rita Respondent"

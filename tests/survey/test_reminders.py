@@ -8,8 +8,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.urls import reverse
 
-from survey.models import County, OutgoingEmail, PartSubmission, Response
-from survey.register import load_register
+from survey.models import OutgoingEmail, PartSubmission, Response
 from survey.services import Change, save_answers
 from survey.services.reminders import due_reminder_day, send_due_reminders
 
@@ -97,18 +96,6 @@ def test_a_manual_reminder_is_previewed_then_sent_once(client, coordinator, resp
     bo = next(m for m in mail.outbox if m.to == ["bo@nybro.se"])
     assert "- Våld i nära relationer\n" in bo.body and "Allmän del" not in bo.body
     assert "Hör av er om ni behöver mer tid." in bo.body
-
-
-@pytest.fixture
-def committed_db(transactional_db, django_db_blocker):
-    """Rows the threads can see: no wrapping transaction. The register is put back afterwards,
-    since a transactional test empties the database when it ends."""
-    if not County.objects.exists():
-        load_register()
-    yield
-    with django_db_blocker.unblock():
-        if not County.objects.exists():
-            load_register()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL: make test-services")

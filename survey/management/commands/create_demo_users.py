@@ -3,6 +3,7 @@ import secrets
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from accounts import two_factor
 from accounts.models import User
 from survey.models import ReportingUnit, UnitAssignment
 
@@ -17,14 +18,18 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Creates one demo login per role and prints the passwords once. Needs the register (load_units)."
+    help = (
+        "Creates one demo login per role and prints the passwords once. Staff logins get an authenticator app "
+        "with a fixed key (printed every time; codes also from `manage.py otp_code`). Needs the register "
+        "(load_units). For demo data only."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset-passwords", action="store_true", help="Give existing demo users new passwords.")
 
     @transaction.atomic
     def handle(self, *args: object, reset_passwords: bool = False, **options: object) -> None:
-        printed = []
+        printed, devices = [], []
         for email, name, role, unit_codes in DEMO_USERS:
             user = User.objects.filter(email=email).first()
             if user is None or reset_passwords:
@@ -44,9 +49,18 @@ class Command(BaseCommand):
                 printed.append((email, role, password))
             for unit in ReportingUnit.objects.filter(code__in=unit_codes):
                 UnitAssignment.objects.get_or_create(user=user, unit=unit)
+            if two_factor.is_required(user):
+                devices.append((email, two_factor.give_demo_device(user=user)))
         if printed:
             self.stdout.write("Demo logins (shown only now; --reset-passwords gives new ones):")
             for email, role, password in printed:
                 self.stdout.write(f"  {role:<12} {email:<26} {password}")
         else:
             self.stdout.write("Demo users exist already; run with --reset-passwords for new passwords.")
+        self.stdout.write(
+            "Staff logins ask for a code from an authenticator app. Add these keys to one, or print the "
+            "current code with `DEBUG=1 manage.py otp_code <e-mail>`:"
+        )
+        for email, device in devices:
+            self.stdout.write(f"  {email:<26} {device.secret}")
+            self.stdout.write(f"  {'':<26} {device.uri}")

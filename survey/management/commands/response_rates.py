@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from survey import monitor
 from survey.models import SurveyRound
+from survey.xlsx import csv_text
 
 HEADER = ["level", "code", "name", "part", "invited", "started", "submitted", "rate"]
 
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         if format == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(HEADER)
-            writer.writerows(rows)
+            # Names come from the register (and so from uploads): text never runs as a formula.
+            writer.writerows([[csv_text(v) if isinstance(v, str) else v for v in row] for row in rows])
             return
         table = [HEADER, *([str(value) for value in row] for row in rows)]
         widths = [max(len(row[index]) for row in table) for index in range(len(HEADER))]

@@ -1,0 +1,26 @@
+"""The account lockout (django-axes) as the login steps use it: failures of the password and of the
+code count together, and only a complete login clears them."""
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest
+
+from . import two_factor
+from .views import lockout_username
+
+
+def is_locked_out(request: HttpRequest, user: AbstractBaseUser) -> bool:
+    return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
+
+
+def reset_failed_logins(user: AbstractBaseUser) -> None:
+    reset(username=lockout_username(None, {"username": user.get_username()}))
+
+
+def clear_after_login(sender: object, request: HttpRequest, user: AbstractBaseUser, **kwargs: object) -> None:
+    """user_logged_in: a login without a second factor is complete here. For two-factor accounts the
+    code step clears the failures instead, so that logging in with the password again does not give
+    a guesser of codes new attempts (settings: AXES_RESET_ON_SUCCESS = False)."""
+    if not two_factor.is_required(user):
+        reset_failed_logins(user)
