@@ -1,13 +1,37 @@
 """Real headless Chromium (Debian's chromium and chromium-driver) driven by Selenium."""
 
 import shutil
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from survey.models import County
 from survey.register import load_register
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, running one request at a time when it shares the test's in-memory SQLite
+    connection. Every thread then uses that one connection, and two requests at once (an autosave
+    and the form's own submit, say) would open a transaction inside the other's. Connections are
+    still accepted on threads, because Chromium opens sockets it sends nothing on."""
+
+    _one_at_a_time = threading.Lock()
+
+    def set_app(self, application):  # noqa: ANN001, ANN201
+        if not self.connections_override:
+            return super().set_app(application)
+
+        def serially(environ, start_response):  # noqa: ANN001, ANN202
+            with self._one_at_a_time:
+                return application(environ, start_response)
+
+        return super().set_app(serially)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -53,6 +77,14 @@ def _ensure_register(django_db_blocker) -> None:  # noqa: ANN001
     with django_db_blocker.unblock():
         if not County.objects.exists():
             load_register()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):  # noqa: ANN001, ANN201
+    """pytest-django's live server, started after the test database exists. Started before, it
+    would not see that the database is in-memory SQLite, and its threads would open connections
+    of their own, which lock each other's tables."""
+    return live_server
 
 
 @pytest.fixture
