@@ -12,6 +12,7 @@ from selenium.webdriver.chrome.service import Service
 from survey.models import County
 from survey.register import load_register
 
+
 class OneRequestAtATimeServer(ThreadedWSGIServer):
     """The live server, running one request at a time when it shares the test's in-memory SQLite
     connection. Every thread then uses that one connection, and two requests at once (an autosave
