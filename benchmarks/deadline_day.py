@@ -278,9 +278,9 @@ class Stats:
     errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     lags: list[float] = field(default_factory=list)  # autosaves sent later than scheduled (client busy)
     missed: int = 0  # scheduled autosaves for which no respondent was on a part page
-    # (server CPU seconds, client CPU seconds, load average) when the load starts and ends
-    cpu_start: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    cpu_end: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    # (gunicorn, this client, PostgreSQL and Redis CPU seconds, load average) at the load's start and end
+    cpu_start: tuple[float, float, float, float, float] = (0.0, 0.0, 0.0, 0.0, 0.0)
+    cpu_end: tuple[float, float, float, float, float] = (0.0, 0.0, 0.0, 0.0, 0.0)
 
     def record(self, kind: str, seconds: float, error: str = "") -> None:
         self.latencies[kind].append(seconds)
@@ -311,21 +311,42 @@ class ConnectionSampler(threading.Thread):
                 self.stop.wait(self.interval)
 
 
-def server_cpu_seconds(master_pid: int) -> float:
-    """User and system CPU seconds of the gunicorn master and its workers so far (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    try:
-        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    except OSError:
-        return 0.0
+def _cpu_seconds(pids: Iterable[str]) -> float:
+    """User and system CPU seconds of these processes so far (Linux /proc)."""
     total = 0
-    for pid in [str(master_pid), *children]:
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(master_pid: int) -> float:
+    """The gunicorn master and its workers."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    return _cpu_seconds([str(master_pid), *children])
+
+
+def service_cpu_seconds(command: str) -> float:
+    """Every process of a service on this machine (`postgres`, `redis-server`), by its command name."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if stat.read_text().strip() == command:
+                pids.append(stat.parent.name)
+        except OSError:
+            continue
+    return _cpu_seconds(pids)
+
+
+def cpu_now(server_pid: int) -> tuple[float, float, float, float, float]:
+    return (server_cpu_seconds(server_pid), time.process_time(), service_cpu_seconds("postgres"),
+            service_cpu_seconds("redis-server"), os.getloadavg()[0])  # fmt: skip
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -593,7 +614,7 @@ async def run_load(args: argparse.Namespace, base: str, plans: list[Plan], staff
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         started = loop.time()
-        stats.cpu_start = (server_cpu_seconds(args.server_pid), time.process_time(), os.getloadavg()[0])
+        stats.cpu_start = cpu_now(args.server_pid)
         tasks = [
             asyncio.create_task(r.run(client, stop, random.Random(rng.random()), rng.uniform(0, args.ramp)))
             for r in respondents
@@ -602,7 +623,7 @@ async def run_load(args: argparse.Namespace, base: str, plans: list[Plan], staff
         await schedule_autosaves(respondents, args.rate, args.duration, stats, rng)
         stop.set()
         elapsed = loop.time() - started
-        stats.cpu_end = (server_cpu_seconds(args.server_pid), time.process_time(), os.getloadavg()[0])
+        stats.cpu_end = cpu_now(args.server_pid)
         for respondent in respondents:
             respondent.triggers.put_nowait(None)  # no more autosaves: the person leaves
         await asyncio.wait([*tasks, monitor], timeout=90)
@@ -704,15 +725,12 @@ def _session_for(user, store_class, session_key: str, backend_key: str, hash_key
 
 
 def start_gunicorn(args: argparse.Namespace, port: int, env: dict[str, str], logdir: Path) -> subprocess.Popen:  # type: ignore[type-arg]
-    # gunicorn's documented starting point: (2 × cores) + 1 workers. Sync workers by default: the
-    # app is CPU-bound (Python templates and form rules; PostgreSQL answers in well under a
-    # millisecond), so threads in a worker would only take turns holding the GIL, while separate
-    # processes use both cores; each sync worker also holds a single database connection (five in
-    # all), where gthread holds one per thread. Sync workers expect fast clients; in production a
-    # buffering proxy in front (TLS terminator) plays that part. --worker-class gthread compares.
+    # Production's settings (config/gunicorn.conf.py: 2 × cores + 1 sync workers, the collector
+    # tuned), with this run's port, logs and any --workers or --worker-class to compare.
     command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(args.workers), "--worker-class", args.worker_class, "--timeout", "60",
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.conf.py"),
+        "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(args.workers), "--worker-class", args.worker_class,
         "--access-logfile", str(logdir / "access.log"), "--error-logfile", str(logdir / "error.log"),
     ]  # fmt: skip
     if args.worker_class == "gthread":
@@ -765,13 +783,16 @@ def report(args: argparse.Namespace, stats: Stats, elapsed: float, sampler: Conn
         mean = statistics.mean(all_ for all_, _active in sampler.samples)
         print(f"PostgreSQL connections to {DATABASE}: peak {peak} (mean {mean:.1f}, at most {active} active at once;"
               f" {len(sampler.samples)} samples of pg_stat_activity)")  # fmt: skip
-    server = stats.cpu_end[0] - stats.cpu_start[0]
-    client = stats.cpu_end[1] - stats.cpu_start[1]
+    server, client, postgres, redis = (
+        end - start for start, end in zip(stats.cpu_start[:4], stats.cpu_end[:4], strict=True)
+    )
     cores = len(os.sched_getaffinity(0))
-    print(f"CPU during the load: gunicorn {server:.1f} s ({server / max(total, 1) * 1000:.1f} ms per request, "
-          f"{server / elapsed / cores:.0%} of {cores} cores), this client {client:.1f} s "
-          f"({client / elapsed / cores:.0%}); load average {stats.cpu_start[2]:.1f} at the start, "
-          f"{stats.cpu_end[2]:.1f} at the end (other processes on the machine count too)")  # fmt: skip
+    per_request = 1000 / max(total, 1)
+    print(f"CPU during the load: gunicorn {server:.1f} s ({server * per_request:.1f} ms per request, "
+          f"{server / elapsed / cores:.0%} of {cores} cores), PostgreSQL {postgres:.1f} s "
+          f"({postgres * per_request:.1f} ms, {postgres / elapsed / cores:.0%}), Redis {redis:.1f} s "
+          f"({redis / elapsed / cores:.0%}), this client {client:.1f} s ({client / elapsed / cores:.0%}); "
+          f"load average {stats.cpu_start[4]:.1f} at the start, {stats.cpu_end[4]:.1f} at the end")  # fmt: skip
     lags = stats.lags or [0.0]
     print(f"Client: autosaves sent on average {statistics.mean(lags) * 1000:.1f} ms after their scheduled time "
           f"(p95 {percentile(lags, 0.95) * 1000:.1f} ms, counted in the latency); "
