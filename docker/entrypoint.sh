@@ -5,9 +5,7 @@ case "$1" in
   web)
     python manage.py migrate --noinput
     python manage.py load_units
-    exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 \
-      --workers "${GUNICORN_WORKERS:-3}" --threads "${GUNICORN_THREADS:-4}" --timeout 60 \
-      --access-logfile - ;;
+    exec gunicorn -c config/gunicorn.conf.py config.wsgi:application ;;
   worker)
     exec celery -A config worker --loglevel=INFO --concurrency "${CELERY_CONCURRENCY:-2}" ;;
   beat)

@@ -80,3 +80,21 @@ def test_the_development_secret_key_fails_check_deploy():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY=None)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_the_production_web_server_configuration_loads_the_app():
+    """docker/entrypoint.sh starts gunicorn with config/gunicorn.conf.py; a mistake in either would
+    only show when the container starts."""
+    entrypoint = (ROOT / "docker" / "entrypoint.sh").read_text()
+    assert "gunicorn -c config/gunicorn.conf.py config.wsgi:application" in entrypoint
+    env = {key: value for key, value in {**os.environ, **PRODUCTION}.items() if value is not None}
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--check-config", "--print-config",
+         "config.wsgi:application"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = (line.partition(" = ") for line in result.stdout.splitlines())
+    settings = {key.strip(): value.strip() for key, _, value in lines}
+    assert settings["worker_class"] == "sync"
+    assert int(settings["workers"]) == 2 * len(os.sched_getaffinity(0)) + 1
