@@ -289,7 +289,8 @@ class Stats:
 
 
 class ConnectionSampler(threading.Thread):
-    """Samples the number of PostgreSQL connections to the database (pg_stat_activity)."""
+    """Samples the number of PostgreSQL connections to the database (pg_stat_activity), and the CPU
+    of PostgreSQL and Redis (SERVICES)."""
 
     def __init__(self, database: str, interval: float = 0.2) -> None:
         super().__init__(daemon=True)
@@ -308,6 +309,8 @@ class ConnectionSampler(threading.Thread):
                     [self.database],
                 ).fetchone()
                 self.samples.append(row)
+                for service in SERVICES:
+                    service.total()
                 self.stop.wait(self.interval)
 
 
@@ -332,21 +335,36 @@ def server_cpu_seconds(master_pid: int) -> float:
     return _cpu_seconds([str(master_pid), *children])
 
 
-def service_cpu_seconds(command: str) -> float:
-    """Every process of a service on this machine (`postgres`, `redis-server`), by its command name."""
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/comm"):
-        try:
-            if stat.read_text().strip() == command:
-                pids.append(stat.parent.name)
-        except OSError:
-            continue
-    return _cpu_seconds(pids)
+class ServiceCpu:
+    """The CPU seconds of a service's processes on this machine (`postgres`, `redis-server`, by command
+    name). PostgreSQL ends a backend whenever Django renews a connection (CONN_MAX_AGE), so every
+    process is followed from sample to sample (ConnectionSampler samples 5 times a second) and one
+    that has ended still counts with its last sample."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.seen: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    def total(self) -> float:
+        """Samples now; the CPU seconds of every process seen so far."""
+        with self.lock:
+            for comm in Path("/proc").glob("[0-9]*/comm"):
+                try:
+                    if comm.read_text().strip() == self.command:
+                        pid = comm.parent.name  # read as 0 if it has ended meanwhile: keep the last sample
+                        self.seen[pid] = max(self.seen.get(pid, 0.0), _cpu_seconds([pid]))
+                except OSError:
+                    continue
+            return sum(self.seen.values())
+
+
+SERVICES = (ServiceCpu("postgres"), ServiceCpu("redis-server"))
 
 
 def cpu_now(server_pid: int) -> tuple[float, float, float, float, float]:
-    return (server_cpu_seconds(server_pid), time.process_time(), service_cpu_seconds("postgres"),
-            service_cpu_seconds("redis-server"), os.getloadavg()[0])  # fmt: skip
+    postgres, redis = (service.total() for service in SERVICES)
+    return server_cpu_seconds(server_pid), time.process_time(), postgres, redis, os.getloadavg()[0]
 
 
 def percentile(values: list[float], share: float) -> float:
