@@ -8,7 +8,6 @@ does not hand out working codes. The plugin still does the rest: one use per cod
 import base64
 import hashlib
 import secrets
-import time
 from binascii import unhexlify
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django_otp import verify_token
-from django_otp.oath import TOTP
+from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
@@ -68,11 +67,9 @@ def provisioning_uri(*, user: User, key: str) -> str:
     return TOTPDevice(user=user, key=key).config_url
 
 
-def current_code(key: str, *, at: float | None = None) -> str:
+def current_code(key: str) -> str:
     """The six digits an authenticator app shows now for `key` (demo and tests)."""
-    totp = TOTP(unhexlify(key))
-    totp.time = time.time() if at is None else at
-    return f"{totp.token():06d}"
+    return f"{totp(unhexlify(key)):06d}"
 
 
 def _hash_recovery_code(code: str) -> str:
@@ -99,12 +96,12 @@ class TooManyAttempts(Exception):
 def enrol(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
     """Confirms the app that shows `code` for `key` and makes new recovery codes, which are
     returned in clear only here. Replaces any devices the user had."""
-    totp = TOTP(unhexlify(key))
-    if not code.isdigit() or not totp.verify(int(code), tolerance=1):
+    app = TOTP(unhexlify(key))
+    if not code.isdigit() or not app.verify(int(code), tolerance=1):
         raise WrongCode
     TOTPDevice.objects.filter(user=user).delete()
     # last_t: the code just used for confirming does not also pass the next verification.
-    device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key, last_t=totp.t(), confirmed=True)
+    device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key, last_t=app.t(), confirmed=True)
     recovery_codes = _replace_recovery_codes(user)
     record_event("accounts.two_factor.enrolled", actor=user)
     return device, recovery_codes

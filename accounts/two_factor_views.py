@@ -86,7 +86,7 @@ def _code_step(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Ange koden från din autentiseringsapp."""
+    """The code step after the password: the six-digit code from the authenticator app."""
     wrong = _(
         "Wrong code. Check that the clock of your phone is right. Note that the account is locked for a while "
         "after repeated failed attempts."

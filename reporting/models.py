@@ -49,6 +49,11 @@ class Export(models.Model):
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
+    @classmethod
+    def silent(cls, *, now: datetime) -> models.Q:
+        """Running, but its worker has not been heard from for settings.EXPORT_STALE_AFTER."""
+        return models.Q(status=cls.Status.RUNNING, heartbeat_at__lt=now - settings.EXPORT_STALE_AFTER)
+
     def is_stalled(self, *, now: datetime) -> bool:
         """Running, but its worker has not been heard from for a while: it will be retried."""
         return (

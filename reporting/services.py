@@ -49,8 +49,7 @@ def _claim(*, export_id: int, now: datetime) -> bool:
     """Moves a waiting export, or a running one whose worker went silent, to running (compare-and-set,
     so of two deliveries of the task only one builds the file). An export that was interrupted too
     often fails instead, with a message for the analyst."""
-    abandoned = Q(status=Export.Status.RUNNING, heartbeat_at__lt=now - settings.EXPORT_STALE_AFTER)
-    claimable = Export.objects.filter(Q(status=Export.Status.CREATED) | abandoned, pk=export_id)
+    claimable = Export.objects.filter(Q(status=Export.Status.CREATED) | Export.silent(now=now), pk=export_id)
     if claimable.filter(attempts__gte=settings.EXPORT_MAX_ATTEMPTS).update(
         status=Export.Status.FAILED,
         message=_("The work was interrupted too many times. Start a new export."),
@@ -121,13 +120,8 @@ def requeue_stale_exports(*, now: datetime) -> list[int]:
     Harmless when the task is still on its way: a second delivery does nothing. Returns their ids."""
     from . import tasks
 
-    stale = now - settings.EXPORT_STALE_AFTER
-    ids = list(
-        Export.objects.filter(
-            Q(status=Export.Status.CREATED, created_at__lt=stale)
-            | Q(status=Export.Status.RUNNING, heartbeat_at__lt=stale)
-        ).values_list("pk", flat=True)
-    )
+    waiting = Q(status=Export.Status.CREATED, created_at__lt=now - settings.EXPORT_STALE_AFTER)
+    ids = list(Export.objects.filter(waiting | Export.silent(now=now)).values_list("pk", flat=True))
     for pk in ids:
         tasks.run_export.delay(pk)
     return ids

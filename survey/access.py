@@ -91,7 +91,7 @@ def require_register_manager(user: User) -> None:
 
 
 def responses_for_user(user: User) -> QuerySet[Response]:
-    responses = Response.objects.select_related("round", "unit")
+    responses = Response.objects.select_related("round", "unit", "unit__parent")  # str(unit) names the parent
     if can_read_register(user):
         return responses
     if has_role(user, Role.RESPONDENT):

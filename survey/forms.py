@@ -143,9 +143,7 @@ class ReminderDaysForm(forms.Form):
         days = set()
         for word in filter(None, (w.strip() for w in text.split(","))):
             if not word.isdigit() or not 1 <= int(word) <= 90:
-                raise forms.ValidationError(
-                    _("“%(word)s” is not a number of days from 1 to 90.") % {"word": word}
-                )
+                raise forms.ValidationError(_("“%(word)s” is not a number of days from 1 to 90.") % {"word": word})
             days.add(int(word))
         return sorted(days, reverse=True)
 

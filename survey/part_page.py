@@ -56,14 +56,10 @@ class PartPage:
         self.values: dict[str, str] = {}
         self.submission: PartSubmission | None = None
         if read_answers:
-            self.reload_answers()
-
-    def reload_answers(self) -> None:
-        """Reads the answers and the part's submission again."""
-        self.show_answers(Answer.objects.filter(response=self.response).select_related("updated_by"))
-        self.submission = (
-            PartSubmission.objects.filter(response=self.response, part=self.part).select_related("submitted_by").first()
-        )
+            self.show_answers(Answer.objects.filter(response=response).select_related("updated_by"))
+            self.submission = (
+                PartSubmission.objects.filter(response=response, part=part).select_related("submitted_by").first()
+            )
 
     def show_answers(self, answers: Iterable[Answer]) -> None:
         """Shows these answers, e.g. those a save leaves (SaveResult.answers): the same as reading

@@ -1,4 +1,5 @@
-"""The round's questions with their part and options, kept in each server process.
+"""The round's questions with their part and options, and their form-logic specs, kept in each
+server process.
 
 Every autosave needs the whole questionnaire (relevance and constraints may refer to any
 question); reading it from the database took a third of an autosave's time. The cache is keyed
@@ -7,45 +8,41 @@ every worker reads a new questionnaire at its next request. Within this process 
 questionnaire's rows empties the cache at once (connected in survey/apps.py), which also keeps
 tests that build rounds by hand apart. Callers must not change the objects they get."""
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
+from .form_logic import QuestionSpec
 from .models import Choice, Part, Question, SurveyRound
 
 MAX_ROUNDS = 8  # a process serves one or two open rounds; older keys are dropped
 
-_cache: dict[tuple[int, datetime], list[Question]] = {}
-_derived: dict[tuple[int, datetime, str], Any] = {}
-T = TypeVar("T")
+# (round, loaded_at) -> the questions in order, and the form-logic spec of each
+_cache: dict[tuple[int, datetime], tuple[tuple[Question, ...], tuple[QuestionSpec, ...]]] = {}
 
 
-def round_questions(survey_round: SurveyRound) -> list[Question]:
+def _questionnaire(survey_round: SurveyRound) -> tuple[tuple[Question, ...], tuple[QuestionSpec, ...]]:
     key = (survey_round.pk, survey_round.loaded_at)
-    questions = _cache.get(key)
-    if questions is None:
-        questions = list(survey_round.questions.select_related("part").prefetch_related("choices"))
+    if key not in _cache:
+        from .services.responses import question_specs  # that module reads the questionnaire from here
+
+        questions = tuple(survey_round.questions.select_related("part").prefetch_related("choices"))
         if len(_cache) >= MAX_ROUNDS:
             _cache.clear()
-        _cache[key] = questions
-    return list(questions)
+        _cache[key] = questions, tuple(question_specs(questions))
+    return _cache[key]
 
 
-def derived(survey_round: SurveyRound, name: str, build: Callable[[list[Question]], T]) -> T:
-    """Something built from the round's questions once per process and questionnaire, e.g. the
-    form-logic specs every autosave evaluates; it must be immutable, as every request shares it."""
-    key = (survey_round.pk, survey_round.loaded_at, name)
-    if key not in _derived:
-        value = build(round_questions(survey_round))
-        if len(_derived) >= MAX_ROUNDS * 4:
-            _derived.clear()
-        _derived[key] = value
-    return _derived[key]
+def round_questions(survey_round: SurveyRound) -> tuple[Question, ...]:
+    return _questionnaire(survey_round)[0]
+
+
+def round_specs(survey_round: SurveyRound) -> tuple[QuestionSpec, ...]:
+    """The form logic of every question, in questionnaire order; shared by every request."""
+    return _questionnaire(survey_round)[1]
 
 
 def clear(**kwargs: Any) -> None:  # noqa: ANN401 (a signal receiver)
     _cache.clear()
-    _derived.clear()
 
 
 def connect() -> None:

@@ -29,11 +29,9 @@ def _closed_reason(
     response,  # noqa: ANN001
     part: Part | None,
     page: PartPage | None = None,
-    *,
-    may_write: bool = False,
 ) -> str:
     """Why the answers cannot be changed now ("" if they can). The part page has read whether the
-    part is submitted, and `may_write` says the access check for writing has been passed."""
+    part is submitted."""
     submitted = page.submission is not None if page is not None else None
     try:
         services.responses.ensure_open(
@@ -41,7 +39,7 @@ def _closed_reason(
         )
     except services.ResponseClosed as reason:
         return str(reason)
-    if not may_write and not access.can_answer_response(request.user, response):
+    if not access.can_answer_response(request.user, response):
         return _("You can read the answers but not change them.")
     return ""
 
@@ -74,16 +72,14 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
         return render(request, "survey/part_form.html", {**context, "questions": page.views()})
 
     # A save reads the answers and whether the part is submitted itself, under the response's lock,
-    # so a colleague's submission a moment earlier is reported rather than overwritten.
+    # so a colleague's submission a moment earlier, or the round closing, is reported (ResponseClosed)
+    # rather than overwritten.
     page = PartPage(response, part_obj, read_answers=False)
     changes = page.changes_from_post(request.POST)
-    closed_reason = _closed_reason(request, response, None, may_write=True)
-    if not closed_reason:
-        try:
-            result = services.save_answers(response=response, part=part_obj, changes=changes, user=request.user)
-        except services.ResponseClosed as reason:
-            closed_reason = str(reason)
-    if closed_reason:
+    try:
+        result = services.save_answers(response=response, part=part_obj, changes=changes, user=request.user)
+    except services.ResponseClosed as reason:
+        closed_reason = str(reason)
         if request.htmx:
             return render(request, "survey/_autosave.html", {"closed_reason": closed_reason, "swap": []})
         messages.error(request, closed_reason)
@@ -96,13 +92,12 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     context.update(questions=views, result=result, saved_at=timezone.now())
     if request.htmx:
         # The changed questions, and every question whose visibility or options may have changed.
-        relevant_after = page.relevant_codes()
         touched = result.written | result.errors.keys() | result.conflicts.keys() | {request.POST.get("changed")}
         dependent = {
             view.code
             for view in views
             if view.code in touched
-            or (view.code in relevant_before) != (view.code in relevant_after)
+            or (view.code in relevant_before) != view.relevant
             or any(f"${{{code}}}" in view.question.choice_filter for code in result.written)
         }
         context["swap"] = [view for view in views if view.code in dependent]

@@ -111,9 +111,12 @@ def is_xml_attack(error: BaseException | None) -> bool:
     return False
 
 
-# What reading a damaged zip part raises: a bad CRC or header (BadZipFile), corrupt deflate data
-# (zlib.error), a cut-off part (EOFError, OSError), an unknown compression (NotImplementedError) and an
-# encrypted part (RuntimeError).
+# What reading a damaged zip part raises:
+# - a bad CRC or header: BadZipFile;
+# - corrupt deflate data: zlib.error;
+# - a cut-off part: EOFError or OSError;
+# - an unknown compression method: NotImplementedError;
+# - an encrypted part: RuntimeError.
 UNREADABLE_PART = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 
 

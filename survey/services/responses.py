@@ -1,6 +1,6 @@
 """Answering: saving answers (autosave, API, import), submitting and reopening parts, extensions."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,7 +21,7 @@ from ..outbox import queue_emails, render_email
 
 
 class ResponseClosed(Exception):
-    """The response cannot be changed now; the message says why, in Swedish."""
+    """The response cannot be changed now; the message says why (translated)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class SaveResult:
     before: dict[str, str] = field(default_factory=dict)
 
 
-def question_specs(questions: list[Question]) -> list[form_logic.QuestionSpec]:
+def question_specs(questions: Iterable[Question]) -> list[form_logic.QuestionSpec]:
     return [
         form_logic.QuestionSpec(
             code=q.code,
@@ -65,13 +65,13 @@ def question_specs(questions: list[Question]) -> list[form_logic.QuestionSpec]:
     ]
 
 
-def round_questions(response: Response) -> list[Question]:
+def round_questions(response: Response) -> tuple[Question, ...]:
     return questionnaire_cache.round_questions(response.round)
 
 
-def round_specs(response: Response) -> list[form_logic.QuestionSpec]:
+def round_specs(response: Response) -> tuple[form_logic.QuestionSpec, ...]:
     """The form logic of every question of the response's round, in questionnaire order."""
-    return questionnaire_cache.derived(response.round, "specs", question_specs)
+    return questionnaire_cache.round_specs(response.round)
 
 
 def _format_time(moment: datetime) -> str:
@@ -208,7 +208,7 @@ def submit_part(
     ensure_open(response=response, part=part, now=now, user=user)
     questions = round_questions(response)
     answers = dict(Answer.objects.filter(response=response).values_list("question__code", "value"))
-    specs = question_specs([q for q in questions if q.part_id == part.pk])
+    specs = [spec for q, spec in zip(questions, round_specs(response), strict=True) if q.part_id == part.pk]
     errors = form_logic.part_errors(specs, answers)
     if errors:
         raise PartIncomplete(errors)
