@@ -407,12 +407,8 @@ class Client:
                 text = await answer.text()
                 status = answer.status
                 location = answer.headers.get("Location", "")
-        except (TimeoutError, OSError, asyncio.CancelledError) as error:
-            if isinstance(error, asyncio.CancelledError):
-                raise
-            self.stats.record(kind, loop.time() - started, type(error).__name__)
-            return None
-        except Exception as error:  # aiohttp.ClientError and the like: counted, never fatal
+        # Timeouts, OSError, aiohttp.ClientError: counted, never fatal. (Cancelling is no Exception.)
+        except Exception as error:
             self.stats.record(kind, loop.time() - started, type(error).__name__)
             return None
         seconds = loop.time() - started
@@ -675,11 +671,10 @@ def redis_flush() -> None:
 def build_data(respondents: int, budget: int, seed: int, form_logins: int) -> tuple[list[Plan], Plan, Staff, int]:
     """Register, open round, users and sessions; returns the plans, the warm-up user's plan, the
     coordinator, and the number of form logins prepared."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
 
+    from accounts import two_factor
     from accounts.models import User
     from survey.models import SurveyRound, UnitAssignment
 
@@ -714,37 +709,35 @@ def build_data(respondents: int, budget: int, seed: int, form_logins: int) -> tu
             user.set_password(PASSWORD)
             user.save()
             continue
-        plan.session_key = _session_for(user, SessionStore, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY)
+        plan.session_key = _session_for(user)
     staff = Staff(coordinator.email, "")
     extra = {}
-    try:
-        from accounts import two_factor
-    except ImportError:  # before two-factor login
-        two_factor = None
-    if two_factor and two_factor.is_required(coordinator):
+    if two_factor.is_required(coordinator):
         from django_otp import DEVICE_ID_SESSION_KEY
 
         staff.otp_key = two_factor.give_demo_device(user=coordinator).key
         extra[DEVICE_ID_SESSION_KEY] = two_factor.app_device(coordinator).persistent_id
-    staff.session_key = _session_for(
-        coordinator, SessionStore, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY, **extra
-    )
+    staff.session_key = _session_for(coordinator, **extra)
     return plans[1:], plans[0], staff, form_logins
 
 
-def _session_for(user, store_class, session_key: str, backend_key: str, hash_key: str, **extra: str) -> str:  # noqa: ANN001
-    store = store_class()
+def _session_for(user, **extra: str) -> str:  # noqa: ANN001
+    """A logged-in session as django.contrib.auth.login stores it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
     store.update(extra)
-    store[session_key] = str(user.pk)
-    store[backend_key] = "django.contrib.auth.backends.ModelBackend"
-    store[hash_key] = user.get_session_auth_hash()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
 
 
 def start_gunicorn(args: argparse.Namespace, port: int, env: dict[str, str], logdir: Path) -> subprocess.Popen:  # type: ignore[type-arg]
-    # Production's settings (config/gunicorn.conf.py: 2 × cores + 1 sync workers, the collector
-    # tuned), with this run's port, logs and any --workers or --worker-class to compare.
+    # Production's settings (config/gunicorn.conf.py: 2 × cores + 1 sync workers), with this run's
+    # port, logs and any --workers or --worker-class to compare.
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.conf.py"),
         "config.wsgi:application", "--bind", f"127.0.0.1:{port}",

@@ -11,10 +11,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from config.celery import app as celery_app
-from survey.models import County, SurveyRound
+from survey.models import SurveyRound
 from survey.register import load_register
 
-from .factories import UserFactory
+from .factories import UserFactory, ensure_register
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +92,6 @@ def open_round_2024(db):  # noqa: ANN001
 def committed_db(transactional_db, django_db_blocker):  # noqa: ANN001, ANN201
     """Rows that threads and other processes can see: no wrapping transaction. The register is put
     back afterwards, since a transactional test empties the database when it ends."""
-    if not County.objects.exists():
-        load_register()
+    ensure_register(django_db_blocker)
     yield
-    with django_db_blocker.unblock():
-        if not County.objects.exists():
-            load_register()
+    ensure_register(django_db_blocker)

@@ -1,9 +1,17 @@
 import factory
 
 from accounts.models import User
-from survey.models import ReportingUnit, UnitAssignment
+from survey.models import County, ReportingUnit, UnitAssignment
+from survey.register import load_register
 
 PASSWORD = "ett-langt-testlosenord"
+
+
+def ensure_register(django_db_blocker) -> None:  # noqa: ANN001
+    """Loads the shipped register again where a transactional test has emptied the database."""
+    with django_db_blocker.unblock():
+        if not County.objects.exists():
+            load_register()
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -34,8 +34,8 @@ def extension() -> dict:
 
 
 # name: (anonymous, own unit, other unit, coordinator, analyst, admin), request(unit) → (method, url name,
-# kwargs, data, extra). "RESPONSE" in kwargs is the unit's response. The part `vinr` is complete and
-# open, `allman` is submitted.
+# kwargs, data, extra); the test adds the pk of the unit's response to kwargs (not for the answers
+# import). The part `vinr` is complete and open, `allman` is submitted.
 WRITES = {
     "part form":           ((LOGIN, SAVED, 404, SAVED, 403, SAVED),
                             lambda unit: ("post", "survey:response-part", {"part": "vinr"}, CHANGE_FIELD, {})),
@@ -73,11 +73,7 @@ def answers_and_statuses() -> tuple:
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), CASES, ids=[f"{n}-{r}" for n, r, _ in CASES])
-def test_a_change_is_made_only_by_the_roles_that_may(
-    client, db, world, respondent, coordinator, analyst, admin_user, name, role, expected
-):
-    users = {"own": respondent, "other": respondent, "coordinator": coordinator, "analyst": analyst,
-             "admin": admin_user}  # fmt: skip
+def test_a_change_is_made_only_by_the_roles_that_may(client, db, world, users, name, role, expected):
     if role != "anonymous":
         client.force_login(users[role])
     unit = OTHER_UNIT if role == "other" else OWN_UNIT

@@ -60,11 +60,7 @@ def staff_data() -> tuple:
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), CASES, ids=[f"{n}-{r}" for n, r, _ in CASES])
-def test_a_staff_change_is_made_only_by_the_roles_that_may(
-    client, db, world, respondent, coordinator, analyst, admin_user, name, role, expected
-):
-    users = {"own": respondent, "other": respondent, "coordinator": coordinator, "analyst": analyst,
-             "admin": admin_user}  # fmt: skip
+def test_a_staff_change_is_made_only_by_the_roles_that_may(client, db, world, users, name, role, expected):
     if role != "anonymous":
         client.force_login(users[role])
     url_name, kwargs, data = STAFF_WRITES[name][1](world, OTHER_UNIT if role == "other" else OWN_UNIT)

@@ -147,13 +147,6 @@ def test_the_table_names_every_url_of_the_project():
     assert set(url_names()) == set(URLS)
 
 
-@pytest.fixture
-def users(respondent, coordinator, analyst, admin_user):  # noqa: ANN001, ANN201
-    """Who plays each logged-in role of ROLES."""
-    return {"own": respondent, "other": respondent, "coordinator": coordinator, "analyst": analyst,
-            "admin": admin_user}  # fmt: skip
-
-
 def as_each_role(client, users: dict, world, name: str):  # noqa: ANN001, ANN201
     """Logs the client in as each role of ROLES in turn and yields the role and the URL it asks for."""
     for role in ROLES:

@@ -9,8 +9,7 @@ from django.test.testcases import LiveServerThread
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from survey.models import County
-from survey.register import load_register
+from tests.factories import ensure_register
 
 
 class OneRequestAtATimeServer(ThreadedWSGIServer):
@@ -74,12 +73,6 @@ def second_browser():  # noqa: ANN201
     driver.quit()
 
 
-def _ensure_register(django_db_blocker) -> None:  # noqa: ANN001
-    with django_db_blocker.unblock():
-        if not County.objects.exists():
-            load_register()
-
-
 @pytest.fixture(scope="session")
 def live_server(django_db_setup, live_server):  # noqa: ANN001, ANN201
     """pytest-django's live server, started after the test database exists. Started before, it
@@ -92,7 +85,7 @@ def live_server(django_db_setup, live_server):  # noqa: ANN001, ANN201
 def live(live_server, browser, django_db_blocker):  # noqa: ANN001, ANN201
     """The live server with the register in place. A live-server test runs without a wrapping
     transaction and empties the database when it ends, so the register is loaded again here."""
-    _ensure_register(django_db_blocker)
+    ensure_register(django_db_blocker)
     browser.delete_all_cookies()
     return live_server
 
@@ -101,4 +94,4 @@ def live(live_server, browser, django_db_blocker):  # noqa: ANN001, ANN201
 def _register_after_live_tests(django_db_blocker):  # noqa: ANN001, ANN202
     """Gives the register back to the tests that run after this module."""
     yield
-    _ensure_register(django_db_blocker)
+    ensure_register(django_db_blocker)

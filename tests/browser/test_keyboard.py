@@ -1,16 +1,12 @@
 """The respondent's whole flow with the keyboard alone: TAB, SHIFT+TAB, ENTER, SPACE and the arrow
 keys, sent to whatever has focus (no clicks, no element lookups to type into), as a keyboard user works."""
 
-from datetime import timedelta
-
 import pytest
 from django.core import mail
-from django.core.management import call_command
-from django.utils import timezone
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from survey.models import Answer, PartSubmission, Response, SurveyRound
+from survey.models import Answer, PartSubmission, Response
 from tests.browser.helpers import page_says, wait_across_load
 from tests.factories import PASSWORD, UserFactory
 
@@ -71,11 +67,8 @@ class Keyboard:
         )
 
 
-def test_a_respondent_answers_and_submits_a_part_with_the_keyboard_alone(live, browser):
-    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
-    now = timezone.now()
-    SurveyRound.objects.filter(year=2024).update(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30))
-    kalmar = Response.objects.get(round__year=2024, unit__code="0880")
+def test_a_respondent_answers_and_submits_a_part_with_the_keyboard_alone(live, browser, open_round_2024):
+    kalmar = Response.objects.get(round=open_round_2024, unit__code="0880")
     respondent = UserFactory.respondent(units=["0880"], full_name="Rita Respondent")
     keyboard = Keyboard(browser)
 
@@ -154,7 +147,7 @@ def test_a_respondent_answers_and_submits_a_part_with_the_keyboard_alone(live, b
     assert Answer.objects.get(response=kalmar, question__code="antal_skyddat_boende").value == "7"
 
     # Back up with SHIFT+TAB to check the field again, then on to review and submit.
-    assert keyboard.tab_to(lambda focus: focus["id"] == "id_antal_skyddat_boende", backwards=True)
+    keyboard.tab_to(lambda focus: focus["id"] == "id_antal_skyddat_boende", backwards=True)  # raises if never reached
     keyboard.tab_to_text("Granska och skicka in")
     keyboard.press(Keys.ENTER)
     page_says(browser, "Granska: Våld i nära relationer")

@@ -105,13 +105,10 @@ def test_a_respondent_answers_both_parts_and_submits(live, browser, second_brows
     assert any(message.subject == "Kvitto: Våld i nära relationer för Kalmar 2024" for message in mail.outbox)
 
 
-def test_answers_typed_after_the_session_ran_out_are_saved_after_logging_in_again(live, browser):
+def test_answers_typed_after_the_session_ran_out_are_saved_after_logging_in_again(live, browser, open_round_2024):
     """A save sent after the session ended says it was not saved; once the respondent has logged in
     again in another tab, the next save on the old page stores every answer typed meanwhile."""
-    call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
-    now = timezone.now()
-    SurveyRound.objects.filter(year=2024).update(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30))
-    kalmar = Response.objects.get(round__year=2024, unit__code="0880")
+    kalmar = Response.objects.get(round=open_round_2024, unit__code="0880")
     respondent = UserFactory.respondent(units=["0880"])
     log_in(browser, live, respondent)
     browser.get(live.url + f"/svar/{kalmar.pk}/allman/")

@@ -5,17 +5,14 @@ silently, and the history has one entry per stored save."""
 
 import re
 import threading
-from datetime import timedelta
 
 import pytest
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from survey.models import Answer, AnswerChange, Response, SurveyRound
+from survey.models import Answer, AnswerChange, Response
 from tests.factories import UserFactory
-from tests.survey.round_helpers import load_round_2024
 
 from .servers import needs_services
 
@@ -44,11 +41,8 @@ def autosave(client: Client, url: str, code: str, value: str, seen: str, version
     return page.content.decode()
 
 
-def test_concurrent_autosaves_lose_nothing_and_report_conflicts(committed_db):
-    round_ = load_round_2024()
-    SurveyRound.objects.filter(pk=round_.pk).update(
-        opens_at=timezone.now() - timedelta(days=1), closes_at=timezone.now() + timedelta(days=9)
-    )
+def test_concurrent_autosaves_lose_nothing_and_report_conflicts(committed_db, open_round_2024):
+    round_ = open_round_2024
     kalmar = Response.objects.get(round=round_, unit__code="0880")
     anna = UserFactory.respondent(units=["0880"], full_name="Anna Lind")
     bo = UserFactory.respondent(units=["0880"], full_name="Bo Ek")

@@ -4,23 +4,21 @@ meanwhile go out once Redis is back, through a real worker: the receipt exactly 
 outbox is flushed twice and the original task arrives late as well."""
 
 import time
-from datetime import timedelta
 
 import pytest
 import redis as redis_client
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from indicators.models import UnitResult
 from indicators.services import compute_indicators
 from indicators.tasks import compute_recent_years
-from survey.models import Answer, OutgoingEmail, PartSubmission, Response, SurveyRound
+from survey.models import Answer, OutgoingEmail, PartSubmission, Response
 from survey.tasks import flush_outbox, send_outgoing_email
 from tests.factories import UserFactory
-from tests.survey.round_helpers import COMPLETE_VINR, load_round_2024
+from tests.survey.round_helpers import COMPLETE_VINR
 
 from .servers import (
     celery_worker,
@@ -60,12 +58,9 @@ def kalmar_results() -> dict[str, object]:
 
 
 def test_with_redis_stopped_answers_are_stored_and_the_queued_work_goes_out_once_it_is_back(
-    committed_db, settings, tmp_path
+    committed_db, settings, tmp_path, open_round_2024
 ):
-    round_ = load_round_2024()
-    SurveyRound.objects.filter(pk=round_.pk).update(
-        opens_at=timezone.now() - timedelta(days=1), closes_at=timezone.now() + timedelta(days=9)
-    )
+    round_ = open_round_2024
     call_command("load_indicators", "--year", "2024")
     kalmar = Response.objects.get(round=round_, unit__code="0880")
     respondent = UserFactory.respondent(units=["0880"])

@@ -19,7 +19,6 @@ from .history_helpers import CODES, csv_bytes, make_version, make_versions
 pytestmark = pytest.mark.django_db
 
 
-
 def half_up_percent(numerator: int, denominator: int) -> int:
     """numerator / denominator in whole percent, rounded half up, in integers only."""
     return (200 * numerator + denominator) // (2 * denominator)

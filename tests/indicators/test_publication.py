@@ -112,9 +112,7 @@ def test_a_revision_is_refused_when_nothing_changed(analyst):
 
 def test_a_revision_records_every_changed_value_and_only_those(analyst):
     make_versions(["VINR02", "VINR03"], [2017])
-    imported_2017(
-        analyst, [("0880", "VINR02", 1), ("0881", "VINR02", 0), ("0882", "VINR02", 1), ("0880", "VINR03", 1)]
-    )
+    imported_2017(analyst, [("0880", "VINR02", 1), ("0881", "VINR02", 0), ("0882", "VINR02", 1), ("0880", "VINR03", 1)])
     publish_year(year=2017, user=analyst)
     # 0880 unchanged, 0881 0 → 1, 0882 1 → no value (not in the file), 0883 no value → 0; VINR03 untouched.
     imported_2017(analyst, [("0880", "VINR02", 1), ("0881", "VINR02", 1), ("0883", "VINR02", 0)])

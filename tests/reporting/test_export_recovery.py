@@ -83,14 +83,13 @@ def test_the_periodic_job_queues_again_only_the_exports_without_a_sign_of_life(a
     stale = settings.EXPORT_STALE_AFTER + timedelta(seconds=1)
     lost = Export.objects.create(year=2024, created_by=analyst)
     Export.objects.filter(pk=lost.pk).update(created_at=now - stale)  # its task never arrived
-    waiting = Export.objects.create(year=2024, created_by=analyst)  # its task is on its way
+    Export.objects.create(year=2024, created_by=analyst)  # waiting: its task is on its way
     silent = running(analyst, silent_for=stale)
-    alive = running(analyst, silent_for=timedelta(seconds=5))
-    finished = Export.objects.create(year=2024, status=Export.Status.DONE, finished_at=now - stale)
+    running(analyst, silent_for=timedelta(seconds=5))  # alive
+    Export.objects.create(year=2024, status=Export.Status.DONE, finished_at=now - stale)  # finished
     with mock.patch("reporting.tasks.run_export.delay") as delay:
         assert sorted(requeue_stale_exports(now=now)) == sorted([lost.pk, silent.pk])
     assert sorted(call.args[0] for call in delay.call_args_list) == sorted([lost.pk, silent.pk])
-    assert waiting.pk and alive.pk and finished.pk
 
 
 def test_the_command_queues_them_and_they_run(analyst, capsys):

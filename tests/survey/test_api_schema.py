@@ -60,7 +60,7 @@ def test_the_schema_says_a_value_is_a_text_or_a_list_of_texts(api, own_response,
     assert Answer.objects.get(response=own_response, question__code="fortb_barn").value == "ja"
 
 
-def test_the_schema_documents_every_refusal_the_api_gives(client, api, own_response, respondent):
+def test_the_schema_documents_every_refusal_the_api_gives(client, api, own_response):
     """Undocumented 401, 403, 404, 400 and 415 answers, found by the schemathesis run."""
     paths = client.get(reverse("api-schema"), {"format": "json"}).json()["paths"]
     documented = {
