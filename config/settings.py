@@ -173,6 +173,10 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
 # (accounts/session_refresh.py) rather than with a write on every request.
 SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Read from the cache, kept in the database (accounts/session_store.py); a cached copy lives at
+# most this long.
+SESSION_ENGINE = "accounts.session_store"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=2 * SESSION_REFRESH_SECONDS)
 
 # Security: strict unless DEBUG; production passes `manage.py check --deploy`.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
