@@ -90,8 +90,11 @@ def require_register_manager(user: User) -> None:
         raise PermissionDenied
 
 
-def responses_for_user(user: User) -> QuerySet[Response]:
-    responses = Response.objects.select_related("round", "unit", "unit__parent")  # str(unit) names the parent
+def responses_for_user(user: User, *, with_unit: bool = True) -> QuerySet[Response]:
+    """With the round, and with the unit and its parent (str(unit) names the parent) unless
+    `with_unit` is false: a save shows no unit, and a check that needs it reads it then."""
+    related = ("round", "unit", "unit__parent") if with_unit else ("round",)
+    responses = Response.objects.select_related(*related)
     if can_read_register(user):
         return responses
     if has_role(user, Role.RESPONDENT):
@@ -100,8 +103,9 @@ def responses_for_user(user: User) -> QuerySet[Response]:
 
 
 def get_response_for_user(user: User, pk: int, *, write: bool = False) -> Response:
-    """A response the user may see (404 otherwise); with `write`, one they may also answer."""
-    response = get_object_or_404(responses_for_user(user), pk=pk)
+    """A response the user may see (404 otherwise); with `write`, one they may also answer, read
+    without its unit (one join less on every autosave)."""
+    response = get_object_or_404(responses_for_user(user, with_unit=not write), pk=pk)
     if write and not can_answer_response(user, response):
         raise PermissionDenied
     return response
