@@ -162,6 +162,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The task list looks up a response's reopenings by code on every view; without it, the
+        # whole log (which grows every year) is read each time.
+        indexes = [models.Index(fields=["code", "-created_at"], name="survey_audit_code_created")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.code}"

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, services
 from .forms import ExtensionForm, ReopenForm
-from .models import AnswerChange, AuditEvent, Part
+from .models import AnswerChange, Part
 from .part_page import PartPage
-from .selectors import part_statuses
+from .selectors import latest_reopenings, part_statuses
 
 
 def _part(response, code: str) -> Part:  # noqa: ANN001
@@ -54,7 +54,7 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "response": response,
             "parts": part_statuses(response),
             "closed_reason": _closed_reason(request, response, None),
-            "reopenings": AuditEvent.objects.filter(code="survey.part.reopened", data__response=response.pk)[:5],
+            "reopenings": latest_reopenings(response),
             "is_coordinator": access.has_role(request.user, "coordinator", "admin"),
         },
     )

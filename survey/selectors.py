@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from .models import (
     Answer,
+    AuditEvent,
     Contact,
     Invitation,
     OutgoingEmail,
@@ -89,6 +90,11 @@ def part_statuses_for(responses: list[Response]) -> dict[int, list[PartStatus]]:
 
 def part_statuses(response: Response) -> list[PartStatus]:
     return part_statuses_for([response])[response.pk]
+
+
+def latest_reopenings(response: Response, limit: int = 5) -> QuerySet[AuditEvent]:
+    """The response's latest reopened parts, for its task list (by the audit log's code index)."""
+    return AuditEvent.objects.filter(code="survey.part.reopened", data__response=response.pk)[:limit]
 
 
 class ReminderStatus:

@@ -62,14 +62,14 @@ def test_the_lock_ends_after_the_cool_off_time(client, respondent, settings):
     assert response.status_code == 302
 
 
-def test_a_session_ends_after_inactivity(client, respondent, settings):
+def test_a_session_ends_after_inactivity(client, respondent, settings, clock_cache):
     client.force_login(respondent)
     assert client.get(reverse("home")).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)):
         assert client.get(reverse("home")).status_code == 302
 
 
-def test_activity_keeps_the_session_and_renews_it_at_most_once_a_minute(client, respondent, settings):
+def test_activity_keeps_the_session_and_renews_it_at_most_once_a_minute(client, respondent, settings, clock_cache):
     start = timezone.now()
     age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
     with time_machine.travel(start, tick=False):

@@ -36,7 +36,9 @@ def test_a_session_outlives_the_cache(client, respondent):
     assert _session_queries(client) == []
 
 
-def test_a_logout_the_cache_did_not_see_ends_the_session_within_the_cache_lifetime(client, respondent, settings):
+def test_a_logout_the_cache_did_not_see_ends_the_session_within_the_cache_lifetime(
+    client, respondent, settings, clock_cache
+):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         client.force_login(respondent)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from survey.audit import EVENT_LABELS, record_event
 from survey.models import AuditEvent, Contact, Part, PartSubmission, ReportingUnit, Response
+from survey.selectors import latest_reopenings
 from survey.services import extend_deadline, reopen_part
 from survey.services.invitations import invite_contacts
 from tests.factories import UserFactory
@@ -150,3 +151,14 @@ def test_the_number_of_queries_does_not_grow_with_the_events(client, coordinator
     AuditEvent.objects.all().delete()
     make_events(150)
     assert queries_for_page(client) == few
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan: make test-services")
+def test_the_task_list_finds_reopenings_by_index_however_long_the_log_grows(open_round_2024):
+    kalmar = Response.objects.get(round=open_round_2024, unit__code="0880")
+    sql, params = latest_reopenings(kalmar).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as the planner does once the log is long
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "survey_audit_code_created" in plan
