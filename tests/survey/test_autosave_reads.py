@@ -12,6 +12,7 @@ from django.urls import reverse
 from survey.models import Answer, Question, Response, SurveyRound
 from survey.services import Change, load_questionnaire, save_answers, submit_part
 from survey.xlsform import read_xlsform
+from tests.factories import UserFactory
 from tests.survey.round_helpers import COMPLETE_ALLMAN
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,27 @@ def test_a_save_after_a_colleague_submitted_the_part_says_why_it_was_not_saved(c
     # Without JavaScript the form comes back with the reason.
     posted = client.post(part_url(kalmar), {"namnd": "Ändrad nämnd", "v_namnd": "1", "o_namnd": "Socialnämnden"})
     assert "Delen Allmän del har skickats in." in client.get(posted["Location"]).content.decode()
+
+
+def test_an_autosave_shows_who_last_changed_each_answer_it_swaps_in(client, respondent, kalmar):
+    colleague = UserFactory.respondent(units=["0880"], full_name="Cecilia Kollega")
+    save_answers(response=kalmar, changes={"kontakt_epost": Change("cecilia@kalmar.se")}, user=colleague)
+    client.force_login(respondent)
+    client.get(part_url(kalmar))
+    refused = client.post(
+        part_url(kalmar),
+        {"kontakt_epost": "inte en adress", "v_kontakt_epost": "1", "o_kontakt_epost": "cecilia@kalmar.se",
+         "changed": "kontakt_epost"},
+        headers={"HX-Request": "true"},
+    ).content.decode()  # fmt: skip
+    assert "Ange en giltig e-postadress" in refused and "Senast ändrat av Cecilia Kollega" in refused
+    with CaptureQueriesContext(connection) as queries:
+        saved = client.post(
+            part_url(kalmar),
+            {"kontakt_epost": "rita@kalmar.se", "v_kontakt_epost": "1", "o_kontakt_epost": "cecilia@kalmar.se",
+             "changed": "kontakt_epost"},
+            headers={"HX-Request": "true"},
+        ).content.decode()  # fmt: skip
+    assert f"Senast ändrat av {respondent}" in saved
+    # The person saving is known: the only read of a user is the request's own login.
+    assert len([q for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]) == 1
