@@ -25,6 +25,7 @@ import html
 import os
 import random
 import re
+import runpy
 import secrets
 import socket
 import statistics
@@ -738,7 +739,7 @@ def _session_for(user, **extra: str) -> str:  # noqa: ANN001
 
 
 def start_gunicorn(args: argparse.Namespace, port: int, env: dict[str, str], logdir: Path) -> subprocess.Popen:  # type: ignore[type-arg]
-    # Production's settings (config/gunicorn.conf.py: 2 × cores + 1 sync workers), with this run's
+    # Production's settings (config/gunicorn.conf.py: cores + 1 sync workers), with this run's
     # port, logs and any --workers or --worker-class to compare.
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.conf.py"),
@@ -859,7 +860,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60, help="seconds of autosaves (default 60)")
     parser.add_argument("--rate", type=float, default=TARGET_RATE, help="autosaves per second (default 100)")
     parser.add_argument("--respondents", type=int, default=300)
-    parser.add_argument("--workers", type=int, default=2 * len(os.sched_getaffinity(0)) + 1)
+    parser.add_argument("--workers", type=int, help="default: config/gunicorn.conf.py's (cores + 1)")
     parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--monitor-interval", type=float, default=2.0, help="seconds between monitor reloads")
@@ -868,6 +869,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--keep-db", action="store_true", help=f"keep the database {DATABASE} afterwards")
     args = parser.parse_args()
+    args.workers = args.workers or runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))["workers"]
 
     started = time.perf_counter()
     load = os.getloadavg()[0]

@@ -97,4 +97,4 @@ def test_the_production_web_server_configuration_loads_the_app():
     lines = (line.partition(" = ") for line in result.stdout.splitlines())
     settings = {key.strip(): value.strip() for key, _, value in lines}
     assert settings["worker_class"] == "sync"
-    assert int(settings["workers"]) == 2 * len(os.sched_getaffinity(0)) + 1
+    assert int(settings["workers"]) == len(os.sched_getaffinity(0)) + 1
