@@ -282,9 +282,12 @@ class Stats:
     # (gunicorn, this client, PostgreSQL and Redis CPU seconds, load average) at the load's start and end
     cpu_start: tuple[float, float, float, float, float] = (0.0, 0.0, 0.0, 0.0, 0.0)
     cpu_end: tuple[float, float, float, float, float] = (0.0, 0.0, 0.0, 0.0, 0.0)
+    started: float = 0.0  # the load's start (time.monotonic)
+    finished_at: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # since started
 
     def record(self, kind: str, seconds: float, error: str = "") -> None:
         self.latencies[kind].append(seconds)
+        self.finished_at[kind].append(time.monotonic() - self.started)
         if error:
             self.errors[kind, error] += 1
 
@@ -630,6 +633,7 @@ async def run_load(args: argparse.Namespace, base: str, plans: list[Plan], staff
         loop = asyncio.get_running_loop()
         started = loop.time()
         stats.cpu_start = cpu_now(args.server_pid)
+        stats.started = time.monotonic()
         tasks = [
             asyncio.create_task(r.run(client, stop, random.Random(rng.random()), rng.uniform(0, args.ramp)))
             for r in respondents
@@ -812,6 +816,12 @@ def report(args: argparse.Namespace, stats: Stats, elapsed: float, sampler: Conn
           f"(p95 {percentile(lags, 0.95) * 1000:.1f} ms, counted in the latency); "
           f"{stats.missed} scheduled autosaves found no respondent on a part page")  # fmt: skip
     autosaves = stats.latencies.get("autosave", [])
+    windows: dict[int, list[float]] = defaultdict(list)
+    for finished, seconds in zip(stats.finished_at["autosave"], autosaves, strict=True):
+        windows[int(finished // 10)].append(seconds)
+    print("Autosave p95 by 10 s of the load (respondents arrive in the first "
+          f"{args.ramp:g} s): " + ", ".join(f"{percentile(windows[w], 0.95) * 1000:.0f}" for w in sorted(windows))
+          + " ms")  # fmt: skip
     p95 = percentile(autosaves, 0.95) if autosaves else float("inf")
     rate = len(autosaves) / args.duration
     error_count = sum(stats.errors.values())

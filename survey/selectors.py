@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -75,9 +75,15 @@ def part_statuses_for(responses: list[Response]) -> dict[int, list[PartStatus]]:
         for s in PartSubmission.objects.filter(response__in=ids).select_related("submitted_by")
     }
     latest: dict[tuple[int, int], Answer] = {}
-    answers = Answer.objects.filter(response__in=ids).select_related("updated_by", "question").order_by("updated_at")
+    # The question's part only, not the whole question (its texts and form rules) for every answer.
+    answers = (
+        Answer.objects.filter(response__in=ids)
+        .select_related("updated_by")
+        .annotate(part_id=F("question__part_id"))
+        .order_by("updated_at")
+    )
     for answer in answers:
-        latest[answer.response_id, answer.question.part_id] = answer
+        latest[answer.response_id, answer.part_id] = answer
     statuses = {}
     for response in responses:
         statuses[response.pk] = []
