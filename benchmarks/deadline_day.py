@@ -293,8 +293,9 @@ class Stats:
 
 
 class ConnectionSampler(threading.Thread):
-    """Samples the number of PostgreSQL connections to the database (pg_stat_activity), and the CPU
-    of PostgreSQL and Redis (SERVICES)."""
+    """Samples the number of PostgreSQL connections to the database (pg_stat_activity) 5 times a
+    second, and the CPU of PostgreSQL and Redis (SERVICES) once a second: this thread shares the
+    cores with the server, so it reads /proc no more often than a backend's end needs."""
 
     def __init__(self, database: str, interval: float = 0.2) -> None:
         super().__init__(daemon=True)
@@ -313,8 +314,8 @@ class ConnectionSampler(threading.Thread):
                     [self.database],
                 ).fetchone()
                 self.samples.append(row)
-                for service in SERVICES:
-                    service.total()
+                if len(self.samples) % 5 == 0:
+                    sample_services()
                 self.stop.wait(self.interval)
 
 
@@ -323,7 +324,8 @@ def _cpu_seconds(pids: Iterable[str]) -> float:
     total = 0
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
@@ -341,32 +343,45 @@ def server_cpu_seconds(master_pid: int) -> float:
 
 class ServiceCpu:
     """The CPU seconds of a service's processes on this machine (`postgres`, `redis-server`, by command
-    name). PostgreSQL ends a backend whenever Django renews a connection (CONN_MAX_AGE), so every
-    process is followed from sample to sample (ConnectionSampler samples 5 times a second) and one
-    that has ended still counts with its last sample."""
+    name). PostgreSQL ends a backend whenever Django renews a connection (CONN_MAX_AGE, 60 s), so every
+    process is followed from sample to sample (once a second, ConnectionSampler) and one that has
+    ended still counts with its last sample."""
 
     def __init__(self, command: str) -> None:
         self.command = command
         self.seen: dict[str, float] = {}
-        self.lock = threading.Lock()
+
+    def sample(self, pids: Iterable[str]) -> None:
+        for pid in pids:  # read as 0 if it has ended meanwhile: keep the last sample
+            self.seen[pid] = max(self.seen.get(pid, 0.0), _cpu_seconds([pid]))
 
     def total(self) -> float:
-        """Samples now; the CPU seconds of every process seen so far."""
-        with self.lock:
-            for comm in Path("/proc").glob("[0-9]*/comm"):
-                try:
-                    if comm.read_text().strip() == self.command:
-                        pid = comm.parent.name  # read as 0 if it has ended meanwhile: keep the last sample
-                        self.seen[pid] = max(self.seen.get(pid, 0.0), _cpu_seconds([pid]))
-                except OSError:
-                    continue
-            return sum(self.seen.values())
+        """The CPU seconds of every process seen so far."""
+        return sum(self.seen.values())
 
 
 SERVICES = (ServiceCpu("postgres"), ServiceCpu("redis-server"))
+_SAMPLING = threading.Lock()
+
+
+def sample_services() -> None:
+    """One pass over /proc for every service of SERVICES."""
+    with _SAMPLING:
+        by_command = defaultdict(list)
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/comm") as comm:
+                    by_command[comm.read().strip()].append(pid)
+            except OSError:
+                continue
+        for service in SERVICES:
+            service.sample(by_command.get(service.command, []))
 
 
 def cpu_now(server_pid: int) -> tuple[float, float, float, float, float]:
+    sample_services()
     postgres, redis = (service.total() for service in SERVICES)
     return server_cpu_seconds(server_pid), time.process_time(), postgres, redis, os.getloadavg()[0]
 
