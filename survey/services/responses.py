@@ -98,18 +98,6 @@ def ensure_open(
         raise ResponseClosed(_("The part %(part)s has been submitted.") % {"part": part.label})
 
 
-def _lock(response: Response) -> set[int]:
-    """Locks the response until the transaction ends; returns its submitted parts' ids, read in the
-    same query."""
-    locked = (
-        Response.objects.select_for_update(of=("self",))
-        .filter(pk=response.pk)
-        .order_by()
-        .values_list("pk", "submissions__part_id")
-    )
-    return {part_id for _pk, part_id in locked if part_id is not None}
-
-
 @transaction.atomic
 def save_answers(
     *,
@@ -134,10 +122,10 @@ def save_answers(
     # One save of a response at a time, and none slipping in after a submission that holds the same
     # lock (submit_part): locking the answers alone would let two first saves of the same question
     # both insert (a unique-constraint error instead of a reported conflict).
-    submitted = _lock(response)
+    Response.objects.select_for_update().filter(pk=response.pk).get()
     parts = {by_code[code].part for code in changes if code in by_code} | ({part} if part else set())
     for part in parts:
-        ensure_open(response=response, part=part, now=now, user=user, submitted=part.pk in submitted)
+        ensure_open(response=response, part=part, now=now, user=user)
 
     specs = round_specs(response)
     spec_by_code = {spec.code: spec for spec in specs}
@@ -216,7 +204,8 @@ def submit_part(
     """Checks every rule of the part again and marks it submitted; the receipt goes by e-mail
     (not for imported answers, `notify=False`)."""
     now = now or timezone.now()
-    ensure_open(response=response, part=part, now=now, user=user, submitted=part.pk in _lock(response))
+    Response.objects.select_for_update().filter(pk=response.pk).get()
+    ensure_open(response=response, part=part, now=now, user=user)
     questions = round_questions(response)
     answers = dict(Answer.objects.filter(response=response).values_list("question__code", "value"))
     specs = [spec for q, spec in zip(questions, round_specs(response), strict=True) if q.part_id == part.pk]
