@@ -102,19 +102,19 @@ def responses_for_user(user: User, *, with_unit: bool = True) -> QuerySet[Respon
     return responses.none()
 
 
-def get_response_for_user(user: User, pk: int, *, write: bool = False) -> Response:
-    """A response the user may see (404 otherwise); with `write`, one they may also answer, read
-    without its unit (one join less on every autosave)."""
-    response = get_object_or_404(responses_for_user(user, with_unit=not write), pk=pk)
+def get_response_for_user(user: User, pk: int, *, write: bool = False, with_unit: bool = True) -> Response:
+    """A response the user may see (404 otherwise); with `write`, one they may also answer.
+    `with_unit=False` for a save, which shows no unit: two joins less on every autosave."""
+    response = get_object_or_404(responses_for_user(user, with_unit=with_unit), pk=pk)
     if write and not can_answer_response(user, response):
         raise PermissionDenied
     return response
 
 
 def can_answer_response(user: User, response: Response) -> bool:
-    """can_change_answers for a response given by get_response_for_user: a respondent is given only
-    their own units' responses, so only staff need the check (one query less per autosave)."""
-    return has_role(user, Role.RESPONDENT) or can_change_answers(user, response.unit)
+    """can_change_answers for a response given by get_response_for_user, without a query: a
+    respondent is given only their own units' responses, and coordinators answer for any unit."""
+    return has_role(user, Role.RESPONDENT, Role.COORDINATOR, Role.ADMIN)
 
 
 def require_coordinator(user: User) -> None:

@@ -145,7 +145,7 @@ class ResponseAnswers(APIView):
         "other answers saved. Answers made irrelevant by a change are removed and listed.",
     )
     def patch(self, request: Request, pk: int) -> ApiResponse:
-        response = access.get_response_for_user(request.user, pk, write=True)
+        response = access.get_response_for_user(request.user, pk, write=True, with_unit=False)
         payload = SaveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         changes = {

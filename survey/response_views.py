@@ -63,7 +63,8 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
-    response = access.get_response_for_user(request.user, pk, write=request.method == "POST")
+    saving = request.method == "POST"
+    response = access.get_response_for_user(request.user, pk, write=saving, with_unit=not saving)
     part_obj = _part(response, part)
     if request.method == "GET":
         page = PartPage(response, part_obj)
