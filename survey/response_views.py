@@ -66,7 +66,7 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     saving = request.method == "POST"
     response = access.get_response_for_user(request.user, pk, write=saving, with_unit=not saving)
     part_obj = _part(response, part)
-    if request.method == "GET":
+    if not saving:
         page = PartPage(response, part_obj)
         closed_reason = _closed_reason(request, response, part_obj, page)
         context = {"response": response, "part": part_obj, "page": page, "closed_reason": closed_reason}
