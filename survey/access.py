@@ -102,10 +102,17 @@ def responses_for_user(user: User, *, with_unit: bool = True) -> QuerySet[Respon
     return responses.none()
 
 
-def get_response_for_user(user: User, pk: int, *, write: bool = False, with_unit: bool = True) -> Response:
+def get_response_for_user(
+    user: User, pk: int, *, write: bool = False, with_unit: bool = True, lock: bool = False
+) -> Response:
     """A response the user may see (404 otherwise); with `write`, one they may also answer.
-    `with_unit=False` for a save, which shows no unit: two joins less on every autosave."""
-    response = get_object_or_404(responses_for_user(user, with_unit=with_unit), pk=pk)
+    `with_unit=False` for a save, which shows no unit: two joins less on every autosave. `lock`
+    (in a transaction): read under the response's row lock, which services.save_answers(locked=True)
+    then holds, so that an autosave's access check and lock are one query."""
+    responses = responses_for_user(user, with_unit=with_unit)
+    if lock:
+        responses = responses.select_for_update(of=("self",))
+    response = get_object_or_404(responses, pk=pk)
     if write and not can_answer_response(user, response):
         raise PermissionDenied
     return response

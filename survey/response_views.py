@@ -3,6 +3,7 @@ and the coordinator's reopen and extension. Thin: access, one service, render.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -63,22 +64,27 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
-    saving = request.method == "POST"
-    response = access.get_response_for_user(request.user, pk, write=saving, with_unit=not saving)
-    part_obj = _part(response, part)
-    if not saving:
+    if request.method == "GET":
+        response = access.get_response_for_user(request.user, pk)
+        part_obj = _part(response, part)
         page = PartPage(response, part_obj)
         closed_reason = _closed_reason(request, response, part_obj, page)
         context = {"response": response, "part": part_obj, "page": page, "closed_reason": closed_reason}
         return render(request, "survey/part_form.html", {**context, "questions": page.views()})
 
-    # A save reads the answers and whether the part is submitted itself, under the response's lock,
-    # so a colleague's submission a moment earlier, or the round closing, is reported (ResponseClosed)
-    # rather than overwritten.
-    page = PartPage(response, part_obj, read_answers=False)
-    changes = page.changes_from_post(request.POST)
+    # A save reads the response under its lock, with the access check, in one query. The save then
+    # reads the answers and whether the part is submitted under that lock, so a colleague's
+    # submission a moment earlier, or the round closing, is reported (ResponseClosed) rather than
+    # overwritten.
     try:
-        result = services.save_answers(response=response, part=part_obj, changes=changes, user=request.user)
+        with transaction.atomic():
+            response = access.get_response_for_user(request.user, pk, write=True, with_unit=False, lock=True)
+            part_obj = _part(response, part)
+            page = PartPage(response, part_obj, read_answers=False)
+            changes = page.changes_from_post(request.POST)
+            result = services.save_answers(
+                response=response, part=part_obj, changes=changes, user=request.user, locked=True
+            )
     except services.ResponseClosed as reason:
         closed_reason = str(reason)
         if request.htmx:

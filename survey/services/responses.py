@@ -98,7 +98,6 @@ def ensure_open(
         raise ResponseClosed(_("The part %(part)s has been submitted.") % {"part": part.label})
 
 
-@transaction.atomic
 def save_answers(
     *,
     response: Response,
@@ -107,22 +106,44 @@ def save_answers(
     channel: str = AnswerChange.Channel.WEB,
     now: datetime | None = None,
     part: Part | None = None,
+    locked: bool = False,
 ) -> SaveResult:
     """Saves each valid change on its own; a wrong value or a conflict keeps every other answer.
 
     A change made against an older version of an answer that a colleague has changed since is
     not applied but returned as a conflict, so the person can see the other value and choose.
     `part`: the part whose page was posted, checked to be open even when nothing in it changed.
-    Raises ResponseClosed, checked under the response's lock, if a part is submitted or closed."""
+    Raises ResponseClosed, checked under the response's lock, if a part is submitted or closed.
+
+    One save of a response at a time, and none slipping in after a submission that holds the same
+    lock (submit_part): locking the answers alone would let two first saves of the same question
+    both insert (a unique-constraint error instead of a reported conflict). `locked`: the caller
+    read `response` under that lock in the transaction it is in (the autosave's one query for the
+    access check and the lock, access.get_response_for_user(..., lock=True)); otherwise the save
+    takes the lock in a transaction of its own."""
+    if not locked:
+        with transaction.atomic():
+            Response.objects.select_for_update().filter(pk=response.pk).get()
+            return _save_locked(response=response, changes=changes, user=user, channel=channel, now=now, part=part)
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("locked=True needs the transaction that holds the lock")
+    return _save_locked(response=response, changes=changes, user=user, channel=channel, now=now, part=part)
+
+
+def _save_locked(
+    *,
+    response: Response,
+    changes: Mapping[str, Change],
+    user: User,
+    channel: str,
+    now: datetime | None,
+    part: Part | None,
+) -> SaveResult:
     now = now or timezone.now()
     questions = round_questions(response)
     by_code = {q.code: q for q in questions}
     unknown = set(changes) - by_code.keys()
     result = SaveResult(errors={code: _("There is no such question.") for code in unknown})
-    # One save of a response at a time, and none slipping in after a submission that holds the same
-    # lock (submit_part): locking the answers alone would let two first saves of the same question
-    # both insert (a unique-constraint error instead of a reported conflict).
-    Response.objects.select_for_update().filter(pk=response.pk).get()
     parts = {by_code[code].part for code in changes if code in by_code} | ({part} if part else set())
     for part in parts:
         ensure_open(response=response, part=part, now=now, user=user)

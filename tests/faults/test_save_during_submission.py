@@ -1,12 +1,15 @@
 """A save that waits for a colleague's submission of the same part (PostgreSQL, two connections):
 once the submission commits, the save is refused with the reason, and nothing is written into the
-submitted part. The save must see the submission made while it waited for the response's lock."""
+submitted part. The save must see the submission made while it waited for the response's lock,
+whether it takes the lock itself (the service) or with the access check (the part page's autosave)."""
 
 import threading
 import time
 
 import pytest
 from django.db import connections, transaction
+from django.test import Client
+from django.urls import reverse
 
 from survey.models import Answer, Response
 from survey.services import Change, ResponseClosed, save_answers, submit_part
@@ -18,7 +21,27 @@ from .servers import needs_services
 pytestmark = [pytest.mark.services, needs_services]
 
 
-def test_a_save_waiting_for_a_submission_is_refused_once_it_commits(committed_db, open_round_2024):
+def save_with_the_service(response: Response, part, user) -> str:  # noqa: ANN001
+    try:
+        save_answers(response=response, changes={"kontakt_telefon": Change("0480-123")}, user=user, part=part)
+    except ResponseClosed as closed:
+        return f"refused: {closed}"
+    return "saved"
+
+
+def save_on_the_part_page(response: Response, part, user) -> str:  # noqa: ANN001
+    client = Client()
+    client.force_login(user)
+    url = reverse("survey:response-part", kwargs={"pk": response.pk, "part": part.code})
+    data = {"kontakt_telefon": "0480-123", "v_kontakt_telefon": "0", "changed": "kontakt_telefon"}
+    page = client.post(url, data, headers={"HX-Request": "true"}).content.decode()
+    if "Inte sparat" in page:
+        return "refused: " + page.split("Inte sparat: ", 1)[1].split("\n", 1)[0].strip()
+    return "saved"
+
+
+@pytest.mark.parametrize("save_as_bo", [save_with_the_service, save_on_the_part_page])
+def test_a_save_waiting_for_a_submission_is_refused_once_it_commits(committed_db, open_round_2024, save_as_bo):
     kalmar = Response.objects.get(round=open_round_2024, unit__code="0880")
     allman = kalmar.round.parts.get(code="allman")
     anna = UserFactory.respondent(units=["0880"], full_name="Anna Lind")
@@ -42,10 +65,7 @@ def test_a_save_waiting_for_a_submission_is_refused_once_it_commits(committed_db
     def save() -> None:
         submitted.wait(10)
         try:
-            save_answers(response=kalmar, changes={"kontakt_telefon": Change("0480-123")}, user=bo, part=allman)
-            outcome["saved"] = True
-        except ResponseClosed as closed:
-            outcome["refused"] = str(closed)
+            outcome["save"] = save_as_bo(kalmar, allman, bo)
         except BaseException as error:  # noqa: BLE001 (reported below)
             outcome["save error"] = error
         finally:
@@ -56,5 +76,5 @@ def test_a_save_waiting_for_a_submission_is_refused_once_it_commits(committed_db
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert outcome == {"refused": f"Delen {allman.label} har skickats in."}
+    assert outcome == {"save": f"refused: Delen {allman.label} har skickats in."}
     assert not Answer.objects.filter(response=kalmar, question__code="kontakt_telefon").exists()

@@ -1,5 +1,6 @@
 """What an autosave reads: the questionnaire once per process and round (survey/questionnaire_cache.py),
-the answers once, under the save's lock. A questionnaire loaded again is shown at once."""
+the response once (with the access check, under its lock), the answers once, under that lock. A
+questionnaire loaded again is shown at once."""
 
 import re
 from datetime import timedelta
@@ -66,6 +67,8 @@ def test_an_autosave_reads_the_questionnaire_from_memory_and_the_answers_once(cl
     # Once, locked, by the save: it tells what the page showed before and the page shows what it left.
     assert len([s for s in sql if s.startswith("SELECT") and 'FROM "survey_answer"' in s]) == 1
     assert len([s for s in sql if 'FROM "survey_partsubmission"' in s]) == 1  # under the lock
+    # The response once: the access check, and the lock on PostgreSQL, are that one query.
+    assert len([s for s in sql if 'FROM "survey_response"' in s]) == 1
     content = swapped.content.decode()
     assert 'name="o_namnd" value="Socialnämnden"' in content and 'name="v_namnd" value="1"' in content
     assert dict(Answer.objects.filter(response=kalmar).values_list("question__code", "value")) == {
