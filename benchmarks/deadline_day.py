@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -421,6 +422,11 @@ class Client:
         headers = kwargs.pop("headers", {})
         if method == "POST":
             headers["Origin"] = self.base  # as browsers send it; Django's CSRF check compares it
+        if "data" in kwargs:
+            # Encoded here, as the browser's form encoding: aiohttp's FormData took a sixth of this
+            # client's CPU, which it shares with the server.
+            kwargs["data"] = urllib.parse.urlencode(kwargs["data"]).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
             async with session.request(method, url, headers=headers, allow_redirects=False, **kwargs) as answer:
                 text = await answer.text()
