@@ -85,10 +85,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Parameters bound by the server, and a statement run five times on a connection prepared
-    # there: PostgreSQL then plans the same query once per connection, not on every request (half
-    # of its CPU on deadline day went to planning). Django leaves this off for the sake of poolers
-    # in transaction mode (PgBouncer), which this deployment does not use: connections are direct.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    # there: PostgreSQL then plans a query that runs on every request a few times per connection
+    # instead of every time (half of its CPU on deadline day went to planning; psycopg prepares
+    # afresh after a rollback). Django leaves this off for the sake of poolers in transaction mode,
+    # which this deployment does not use: connections are direct. Options in DATABASE_URL (such as
+    # sslmode) are kept.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -1,5 +1,5 @@
-"""PostgreSQL plans a query that runs on every request once per connection, not on every request
-(prepared statements, config/settings.py)."""
+"""PostgreSQL prepares a query that runs on every request, and so plans it a few times per
+connection rather than on every request (config/settings.py)."""
 
 import pytest
 from django.db import connection
@@ -12,7 +12,7 @@ pytestmark = [
 ]
 
 
-def test_a_query_run_on_every_request_is_planned_once_per_connection():
+def test_a_query_run_on_every_request_is_prepared_on_the_server():
     for pk in range(1, 7):  # the same query with other values, as on every request
         list(Response.objects.filter(pk=pk))
     with connection.cursor() as cursor:

@@ -98,3 +98,11 @@ def test_the_production_web_server_configuration_loads_the_app():
     settings = {key.strip(): value.strip() for key, _, value in lines}
     assert settings["worker_class"] == "sync"
     assert int(settings["workers"]) == len(os.sched_getaffinity(0)) + 1
+
+
+def test_the_options_in_database_url_are_kept():
+    """Options given in DATABASE_URL (here TLS required) survive the settings' own database options."""
+    show = "from django.conf import settings; print(sorted(settings.DATABASES['default']['OPTIONS'].items()))"
+    result = run_manage("shell", "-c", show, DATABASE_URL="postgres://oj@db.example.se:5432/oj?sslmode=require")
+    assert result.returncode == 0, result.stderr
+    assert "('sslmode', 'require')" in result.stdout and "('server_side_binding', True)" in result.stdout

@@ -150,9 +150,10 @@ def _save_locked(
 
     specs = round_specs(response)
     spec_by_code = {spec.code: spec for spec in specs}
-    # With who changed each answer, for the page that shows what the save left. Only saves write
-    # answers, and they hold the response's lock: the rows need no lock of their own (a row lock
-    # is a write, logged, for every answer of the response).
+    # With who changed each answer, for the page that shows what the save left. Answers are
+    # created, changed and removed only by saves (deleting a user only clears `updated_by`, and
+    # questions cannot be removed once the round has opened), which hold the response's lock: the
+    # rows need no lock of their own (a row lock is a write, logged, for every answer read).
     stored = {a.question_id: a for a in Answer.objects.select_related("updated_by").filter(response=response)}
     answers = {q.code: stored[q.pk].value for q in questions if q.pk in stored}
     result.before = dict(answers)

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from survey.models import Answer, AnswerChange, AuditEvent, PartSubmission, Response, SurveyRound
@@ -169,3 +170,12 @@ def test_before_opening_nothing_can_be_answered(kalmar, respondent):
     kalmar.refresh_from_db()
     with pytest.raises(ResponseClosed, match="Enkäten öppnar"):
         save(kalmar, respondent, fortb_barn="ja")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_told_that_its_caller_holds_the_lock_refuses_to_run_without_a_transaction(committed_db, open_round):
+    kalmar = Response.objects.get(round=open_round, unit__code="0880")
+    rita = UserFactory.respondent(units=["0880"])
+    with pytest.raises(TransactionManagementError):
+        save_answers(response=kalmar, changes={"kontakt_namn": Change("Rita")}, user=rita, locked=True)
+    assert not Answer.objects.filter(response=kalmar).exists()

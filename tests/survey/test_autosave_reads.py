@@ -64,7 +64,8 @@ def test_an_autosave_reads_the_questionnaire_from_memory_and_the_answers_once(cl
         )  # fmt: skip
     sql = [query["sql"] for query in queries.captured_queries]
     assert not [s for s in sql if '"survey_question"' in s or '"survey_choice"' in s or 'FROM "survey_part"' in s]
-    # Once, locked, by the save: it tells what the page showed before and the page shows what it left.
+    # Once, by the save under the response's lock: it tells what the page showed before and the page
+    # shows what it left.
     assert len([s for s in sql if s.startswith("SELECT") and 'FROM "survey_answer"' in s]) == 1
     assert len([s for s in sql if 'FROM "survey_partsubmission"' in s]) == 1  # under the lock
     # The response once: the access check, and the lock on PostgreSQL, are that one query.
