@@ -1,22 +1,23 @@
 """E-mails to respondents, written from templates in templates/emails/."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 
 from .models import Answer, OutgoingEmail, PartSubmission
 from .outbox import render_email
+from .questionnaire_cache import round_questions
 
 
-def receipt_email(*, submission: PartSubmission) -> OutgoingEmail | None:
+def receipt_email(*, submission: PartSubmission, values: Mapping[str, str]) -> OutgoingEmail | None:
     """The receipt for a submitted part, with every answer, to the person who submitted it; an
-    outbox row, so that it goes out once also when the queue is down at the moment of submitting."""
+    outbox row, so that it goes out once also when the queue is down at the moment of submitting.
+    `values`: the response's answers by question code, as the submission checked them."""
     if submission.submitted_by is None:
         return None
-    answers = (
-        Answer.objects.filter(response=submission.response, question__part=submission.part)
-        .select_related("question")
-        .prefetch_related("question__choices")
-        .order_by("question__order")
-    )
+    # The part's questions in questionnaire order, with their options, from the process's copy.
+    questions = [q for q in round_questions(submission.response.round) if q.part_id == submission.part_id]
+    answers = [Answer(question=q, value=values[q.code]) for q in questions if q.code in values]  # to show, unsaved
     context = {"submission": submission, "answers": answers, "site_url": settings.SITE_URL}
     subject, body = render_email("receipt", context)
     response = submission.response

@@ -125,7 +125,6 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 def response_review(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     response = access.get_response_for_user(request.user, pk, write=request.method == "POST")
     part_obj = _part(response, part)
-    page = PartPage(response, part_obj)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -142,6 +141,7 @@ def response_review(request: HttpRequest, pk: int, part: str) -> HttpResponse:
                 % {"part": part_obj.label},
             )
             return redirect("survey:response-detail", pk=pk)
+    page = PartPage(response, part_obj)  # the page's answers: a submission that goes through reads none
     return render(
         request,
         "survey/part_review.html",

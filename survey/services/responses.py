@@ -235,7 +235,7 @@ def submit_part(
     submission = PartSubmission.objects.create(response=response, part=part, submitted_at=now, submitted_by=user)
     record_event("survey.part.submitted", actor=user, unit=response.unit, response=response.pk, part=part.code)
     hooks.part_changed(response)
-    if notify and (receipt := receipt_email(submission=submission)):
+    if notify and (receipt := receipt_email(submission=submission, values=answers)):
         queue_emails([receipt], now=now)
     return submission
 

@@ -123,6 +123,18 @@ def test_review_submit_and_print(client, respondent, kalmar):
     assert "Kvinnojour, Polisen" in printed
 
 
+def test_a_submission_reads_the_answers_once(client, respondent, kalmar):
+    save_answers(response=kalmar, changes={code: Change(value) for code, value in COMPLETE_VINR.items()},
+                 user=respondent)  # fmt: skip
+    client.force_login(respondent)
+    with CaptureQueriesContext(connection) as queries:
+        submitted = client.post(part_url(kalmar, name="survey:response-review"))
+    assert submitted.status_code == 302
+    # For its check of every rule; the page, which it does not show, reads none.
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len([s for s in sql if s.startswith("SELECT") and 'FROM "survey_answer"' in s]) == 1
+
+
 def test_an_analyst_reads_answers_but_cannot_change_them(client, analyst, kalmar):
     client.force_login(analyst)
     assert client.get(part_url(kalmar)).status_code == 200
