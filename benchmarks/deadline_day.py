@@ -694,6 +694,18 @@ def redis_flush() -> None:
     redis.Redis.from_url(f"redis://127.0.0.1:6379/{REDIS_DB}").flushdb()
 
 
+def report_queued_tasks() -> None:
+    """What the load left in the Celery queue for the workers (none runs here): per task, how many."""
+    import json
+
+    import redis
+
+    messages = redis.Redis.from_url(f"redis://127.0.0.1:6379/{REDIS_DB}").lrange("celery", 0, -1)
+    tasks = Counter(json.loads(message)["headers"]["task"] for message in messages)
+    listed = ", ".join(f"{count} × {task}" for task, count in sorted(tasks.items())) or "none"
+    print(f"Tasks queued for the Celery workers (not run here): {listed}")
+
+
 def build_data(respondents: int, budget: int, seed: int, form_logins: int) -> tuple[list[Plan], Plan, Staff, int]:
     """Register, open round, users and sessions; returns the plans, the warm-up user's plan, the
     coordinator, and the number of form logins prepared."""
@@ -765,9 +777,10 @@ def _session_for(user, **extra: str) -> str:  # noqa: ANN001
 
 def start_gunicorn(args: argparse.Namespace, port: int, env: dict[str, str], logdir: Path) -> subprocess.Popen:  # type: ignore[type-arg]
     # Production's settings (config/gunicorn.conf.py: cores + 1 sync workers), with this run's
-    # port, logs and any --workers or --worker-class to compare.
+    # port, logs and any --workers or --worker-class to compare. The server runs on the interpreter
+    # and packages this script runs on.
     command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.conf.py"),
+        str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.conf.py"),
         "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(args.workers), "--worker-class", args.worker_class,
         "--access-logfile", str(logdir / "access.log"), "--error-logfile", str(logdir / "error.log"),
@@ -957,6 +970,7 @@ def main() -> int:
         sampler.stop.set()
         sampler.join()
         targets_met = report(args, stats, elapsed, sampler)
+        report_queued_tasks()
         checks_ok = verify(respondents, saved, [plan.email for plan in plans])
     finally:
         sampler.stop.set()

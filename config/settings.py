@@ -270,7 +270,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Hooks of the apps that build on the survey (survey/hooks.py): the survey calls them by name.
-PART_CHANGED_HOOKS = ["indicators.hooks.recompute_year"]
+PART_CHANGED_HOOKS = ["indicators.hooks.recompute_year_soon"]
 QUESTIONNAIRE_CHECKS = ["indicators.rules.check_questionnaire"]
 
 # The first survey year of the time series; rounds and memberships start here.

@@ -2,16 +2,39 @@
 
 import logging
 
+from django.core.cache import cache
+
 from survey.outbox import QUEUE_DOWN_ERRORS
 
-from .tasks import compute_indicators
+from .tasks import compute_indicators, recomputation_queued_key
 
 logger = logging.getLogger(__name__)
 
+# How long the submissions and reopenings of a year gather before one recomputation reads them all:
+# on deadline day several parts a second are submitted, and a recomputation reads the whole year.
+GATHER_SECONDS = 30
+
 
 def recompute_year(*, year: int) -> None:
-    """Queues the year's recomputation. With the queue down, the hourly job catches up."""
+    """Queues the year's recomputation now (an analyst's change, who waits to see it). With the
+    queue down, the hourly job catches up."""
     try:
         compute_indicators.delay(year)
     except QUEUE_DOWN_ERRORS:
+        logger.warning("The task queue is unreachable; the indicators of %s are recomputed by the hourly job.", year)
+
+
+def recompute_year_soon(*, year: int) -> None:
+    """Queues the year's recomputation to start in GATHER_SECONDS, unless one is queued that has
+    not started yet: that one reads this change too (the task clears the mark as it starts).
+
+    The mark lives in the cache, which is the queue's Redis: when the cache cannot be reached
+    (`add` is then False) the queue cannot either, and the hourly job catches up."""
+    key = recomputation_queued_key(year)
+    if not cache.add(key, True, timeout=GATHER_SECONDS):
+        return
+    try:
+        compute_indicators.apply_async((year,), countdown=GATHER_SECONDS)
+    except QUEUE_DOWN_ERRORS:
+        cache.delete(key)
         logger.warning("The task queue is unreachable; the indicators of %s are recomputed by the hourly job.", year)

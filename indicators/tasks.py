@@ -1,12 +1,20 @@
 from celery import shared_task
+from django.core.cache import cache
 from django.utils import timezone
 
 from . import services
 
 
+def recomputation_queued_key(year: int) -> str:
+    """The cache key that marks a recomputation of `year` as queued and not yet started."""
+    return f"indicators:recomputation-queued:{year}"
+
+
 @shared_task(ignore_result=True)
 def compute_indicators(year: int) -> None:
     """Recomputes a year's results, e.g. after a part was submitted or reopened."""
+    # Before reading: a part submitted from now on queues a recomputation of its own.
+    cache.delete(recomputation_queued_key(year))
     services.compute_indicators(years=[year])
 
 

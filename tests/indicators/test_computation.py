@@ -2,13 +2,15 @@
 computed by hand; recomputation after a part is submitted or reopened."""
 
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 
 from indicators.models import AggregateResult, UnitResult
 from indicators.services import compute_indicators
-from survey.models import GroupMembership, Response
+from indicators.tasks import compute_indicators as compute_task
+from survey.models import GroupMembership, PartSubmission, Response
 from survey.services import Change, reopen_part, save_answers, submit_part
 from tests.survey.round_helpers import COMPLETE_ALLMAN, COMPLETE_VINR, load_round_2024
 
@@ -143,3 +145,41 @@ def test_the_hourly_job_recomputes_the_years_whose_answers_still_change(coordina
     compute_recent_years()
     assert national("VINR03").numerator == 1
     assert recent_years(now=now + timedelta(days=31)) == []  # closed two months ago: settled
+
+
+def test_parts_submitted_within_half_a_minute_share_one_recomputation(coordinator, django_capture_on_commit_callbacks):
+    """Deadline day: the submissions gather for half a minute, then one recomputation reads them all;
+    a submission once it has started queues the next."""
+    round_ = load_round_2024()
+    make_versions(2024)
+    kalmar, nybro, oskarshamn = (
+        Response.objects.select_related("round").get(round=round_, unit__code=code) for code in ("0880", "0881", "0882")
+    )
+    with mock.patch.object(compute_task, "apply_async") as queue:
+        for response in (kalmar, nybro):
+            with django_capture_on_commit_callbacks(execute=True):
+                answer_and_submit(response, coordinator)
+        assert queue.call_args_list == [mock.call((2024,), countdown=30)]
+        assert not UnitResult.objects.exists()
+
+        compute_task(2024)  # what the worker runs half a minute later
+        assert national("VINR03").numerator == 2  # both submissions are in it
+
+        with django_capture_on_commit_callbacks(execute=True):
+            answer_and_submit(oskarshamn, coordinator)
+        assert queue.call_count == 2
+
+
+def test_a_submission_while_the_queue_is_down_leaves_the_next_one_free_to_queue(
+    coordinator, django_capture_on_commit_callbacks
+):
+    round_ = load_round_2024()
+    make_versions(2024)
+    kalmar, nybro = (Response.objects.select_related("round").get(round=round_, unit__code=c) for c in ("0880", "0881"))
+    down = mock.patch.object(compute_task, "apply_async", side_effect=OSError("redis is down"))
+    with down, django_capture_on_commit_callbacks(execute=True):
+        answer_and_submit(kalmar, coordinator)  # the submission stands; the hourly job catches up
+    assert PartSubmission.objects.filter(response=kalmar).count() == 2
+    with mock.patch.object(compute_task, "apply_async") as queue, django_capture_on_commit_callbacks(execute=True):
+        answer_and_submit(nybro, coordinator)
+    assert queue.call_args_list == [mock.call((2024,), countdown=30)]
