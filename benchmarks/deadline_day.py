@@ -13,8 +13,9 @@ parts; a coordinator reloads the monitor every couple of seconds. Autosaves arri
 part page and not waiting for an answer.
 
 Prints requests per second, p50/p95/p99 latency per kind of request, the errors by kind and status,
-the peak number of PostgreSQL connections of the database (pg_stat_activity, sampled), the ratio
-against the targets (autosave p95 under 100 ms at 100 autosaves/s, no errors), and then checks in
+the peak number of PostgreSQL connections of the database (pg_stat_activity, sampled), the tasks
+left queued for the Celery workers, the ratio against the targets (autosave p95 under 100 ms at
+100 autosaves/s, no errors), and then checks in
 the database that every answer a respondent saved is there with the value it saved last, that every
 submitted part is submitted and that the audit trail has one change per saved value. Exits
 non-zero when a check or a target fails."""
