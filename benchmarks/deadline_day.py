@@ -15,10 +15,9 @@ part page and not waiting for an answer.
 Prints requests per second, p50/p95/p99 latency per kind of request, the errors by kind and status,
 the peak number of PostgreSQL connections of the database (pg_stat_activity, sampled), the tasks
 left queued for the Celery workers, the ratio against the targets (autosave p95 under 100 ms at
-100 autosaves/s, no errors), and then checks in
-the database that every answer a respondent saved is there with the value it saved last, that every
-submitted part is submitted and that the audit trail has one change per saved value. Exits
-non-zero when a check or a target fails."""
+100 autosaves/s, no errors), and then checks in the database that every answer a respondent saved
+is there with the value it saved last, that every submitted part is submitted and that the audit
+trail has one change per saved value. Exits non-zero when a check or a target fails."""
 
 import argparse
 import asyncio
@@ -688,20 +687,23 @@ def psql(*args: str) -> None:
     subprocess.run([*args, "-h", "127.0.0.1", "-U", "postgres"], check=True, capture_output=True)
 
 
-def redis_flush() -> None:
-    """Empties this benchmark's own Redis database (queued receipts and recomputations, cache)."""
+def bench_redis():  # noqa: ANN201
+    """This benchmark's own Redis database: the app's task queue and cache during the run."""
     import redis
 
-    redis.Redis.from_url(f"redis://127.0.0.1:6379/{REDIS_DB}").flushdb()
+    return redis.Redis.from_url(f"redis://127.0.0.1:6379/{REDIS_DB}")
+
+
+def redis_flush() -> None:
+    """Empties this benchmark's own Redis database (queued receipts and recomputations, cache)."""
+    bench_redis().flushdb()
 
 
 def report_queued_tasks() -> None:
     """What the load left in the Celery queue for the workers (none runs here): per task, how many."""
     import json
 
-    import redis
-
-    messages = redis.Redis.from_url(f"redis://127.0.0.1:6379/{REDIS_DB}").lrange("celery", 0, -1)
+    messages = bench_redis().lrange("celery", 0, -1)
     tasks = Counter(json.loads(message)["headers"]["task"] for message in messages)
     listed = ", ".join(f"{count} × {task}" for task, count in sorted(tasks.items())) or "none"
     print(f"Tasks queued for the Celery workers (not run here): {listed}")

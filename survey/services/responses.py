@@ -1,6 +1,7 @@
 """Answering: saving answers (autosave, API, import), submitting and reopening parts, extensions."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -98,6 +99,20 @@ def ensure_open(
         raise ResponseClosed(_("The part %(part)s has been submitted.") % {"part": part.label})
 
 
+@contextmanager
+def _response_lock(response: Response, *, held: bool) -> Iterator[None]:
+    """The response's row lock for the block: taken in a transaction of its own, or (`held`) already
+    held by the caller, in the transaction it is in."""
+    if held:
+        if not transaction.get_connection().in_atomic_block:
+            raise transaction.TransactionManagementError("locked=True needs the transaction that holds the lock")
+        yield
+        return
+    with transaction.atomic():
+        Response.objects.select_for_update().filter(pk=response.pk).get()
+        yield
+
+
 def save_answers(
     *,
     response: Response,
@@ -121,94 +136,78 @@ def save_answers(
     read `response` under that lock in the transaction it is in (the autosave's one query for the
     access check and the lock, access.get_response_for_user(..., lock=True)); otherwise the save
     takes the lock in a transaction of its own."""
-    if not locked:
-        with transaction.atomic():
-            Response.objects.select_for_update().filter(pk=response.pk).get()
-            return _save_locked(response=response, changes=changes, user=user, channel=channel, now=now, part=part)
-    if not transaction.get_connection().in_atomic_block:
-        raise transaction.TransactionManagementError("locked=True needs the transaction that holds the lock")
-    return _save_locked(response=response, changes=changes, user=user, channel=channel, now=now, part=part)
+    with _response_lock(response, held=locked):
+        now = now or timezone.now()
+        questions = round_questions(response)
+        by_code = {q.code: q for q in questions}
+        unknown = set(changes) - by_code.keys()
+        result = SaveResult(errors={code: _("There is no such question.") for code in unknown})
+        parts = {by_code[code].part for code in changes if code in by_code} | ({part} if part else set())
+        for part in parts:
+            ensure_open(response=response, part=part, now=now, user=user)
 
+        specs = round_specs(response)
+        spec_by_code = {spec.code: spec for spec in specs}
+        # With who changed each answer, for the page that shows what the save left. Answers are
+        # created, changed and removed only by saves (deleting a user only clears `updated_by`, and
+        # questions cannot be removed once the round has opened), which hold the response's lock: the
+        # rows need no lock of their own (a row lock is a write, logged, for every answer read).
+        stored = {a.question_id: a for a in Answer.objects.select_related("updated_by").filter(response=response)}
+        answers = {q.code: stored[q.pk].value for q in questions if q.pk in stored}
+        result.before = dict(answers)
+        audit: list[AnswerChange] = []
 
-def _save_locked(
-    *,
-    response: Response,
-    changes: Mapping[str, Change],
-    user: User,
-    channel: str,
-    now: datetime | None,
-    part: Part | None,
-) -> SaveResult:
-    now = now or timezone.now()
-    questions = round_questions(response)
-    by_code = {q.code: q for q in questions}
-    unknown = set(changes) - by_code.keys()
-    result = SaveResult(errors={code: _("There is no such question.") for code in unknown})
-    parts = {by_code[code].part for code in changes if code in by_code} | ({part} if part else set())
-    for part in parts:
-        ensure_open(response=response, part=part, now=now, user=user)
-
-    specs = round_specs(response)
-    spec_by_code = {spec.code: spec for spec in specs}
-    # With who changed each answer, for the page that shows what the save left. Answers are
-    # created, changed and removed only by saves (deleting a user only clears `updated_by`, and
-    # questions cannot be removed once the round has opened), which hold the response's lock: the
-    # rows need no lock of their own (a row lock is a write, logged, for every answer read).
-    stored = {a.question_id: a for a in Answer.objects.select_related("updated_by").filter(response=response)}
-    answers = {q.code: stored[q.pk].value for q in questions if q.pk in stored}
-    result.before = dict(answers)
-    audit: list[AnswerChange] = []
-
-    # In questionnaire order, so that an answer can make a later question in the same batch relevant.
-    for question in questions:
-        if question.code not in changes:
-            continue
-        code, change, spec = question.code, changes[question.code], spec_by_code[question.code]
-        value = form_logic.normalize(spec, change.value)
-        current = stored.get(question.pk)
-        current_value = current.value if current else ""
-        if value == current_value:
-            if current:
-                result.saved[code] = current
-            continue
-        if change.base_version is not None and change.base_version != (current.version if current else 0):
-            result.conflicts[code] = current
-            continue
-        if not form_logic.is_relevant(spec, form_logic.effective_answers(specs, answers)):
-            result.errors[code] = _("The question is not asked with the answers given so far.")
-            continue
-        if message := form_logic.validation_error(spec, value, {**answers, code: value}):
-            result.errors[code] = message
-            continue
-        answers[code] = value
-        if current is None:
-            current = Answer(response=response, question=question, version=0)
-        current.value, current.version, current.updated_at, current.updated_by = value, current.version + 1, now, user
-        current.save()
-        stored[question.pk] = current
-        result.saved[code] = current
-        result.written.add(code)
-        audit.append(
-            AnswerChange(response=response, question=question, old_value=current_value, new_value=value,
-                         user=user, channel=channel, created_at=now)
-        )  # fmt: skip
-
-    # Answers whose question a change made irrelevant are dropped, and the person is told.
-    kept = form_logic.effective_answers(specs, answers)
-    for question in questions:
-        answer = stored.get(question.pk)
-        if answer and answer.value and question.code not in kept:
+        # In questionnaire order, so that an answer can make a later question in the same batch relevant.
+        for question in questions:
+            if question.code not in changes:
+                continue
+            code, change, spec = question.code, changes[question.code], spec_by_code[question.code]
+            value = form_logic.normalize(spec, change.value)
+            current = stored.get(question.pk)
+            current_value = current.value if current else ""
+            if value == current_value:
+                if current:
+                    result.saved[code] = current
+                continue
+            if change.base_version is not None and change.base_version != (current.version if current else 0):
+                result.conflicts[code] = current
+                continue
+            if not form_logic.is_relevant(spec, form_logic.effective_answers(specs, answers)):
+                result.errors[code] = _("The question is not asked with the answers given so far.")
+                continue
+            if message := form_logic.validation_error(spec, value, {**answers, code: value}):
+                result.errors[code] = message
+                continue
+            answers[code] = value
+            if current is None:
+                current = Answer(response=response, question=question, version=0)
+            current.value, current.version = value, current.version + 1
+            current.updated_at, current.updated_by = now, user
+            current.save()
+            stored[question.pk] = current
+            result.saved[code] = current
+            result.written.add(code)
             audit.append(
-                AnswerChange(response=response, question=question, old_value=answer.value, new_value="",
-                             user=user, channel=AnswerChange.Channel.SYSTEM, created_at=now)
+                AnswerChange(response=response, question=question, old_value=current_value, new_value=value,
+                             user=user, channel=channel, created_at=now)
             )  # fmt: skip
-            answer.delete()
-            result.removed.append(question)
-            result.saved.pop(question.code, None)
-    AnswerChange.objects.bulk_create(audit)
-    removed = {question.pk for question in result.removed}
-    result.answers = {pk: answer for pk, answer in stored.items() if pk not in removed}
-    return result
+
+        # Answers whose question a change made irrelevant are dropped, and the person is told.
+        kept = form_logic.effective_answers(specs, answers)
+        for question in questions:
+            answer = stored.get(question.pk)
+            if answer and answer.value and question.code not in kept:
+                audit.append(
+                    AnswerChange(response=response, question=question, old_value=answer.value, new_value="",
+                                 user=user, channel=AnswerChange.Channel.SYSTEM, created_at=now)
+                )  # fmt: skip
+                answer.delete()
+                result.removed.append(question)
+                result.saved.pop(question.code, None)
+        AnswerChange.objects.bulk_create(audit)
+        removed = {question.pk for question in result.removed}
+        result.answers = {pk: answer for pk, answer in stored.items() if pk not in removed}
+        return result
 
 
 class PartIncomplete(Exception):
