@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import two_factor
-from .models import User
+from accounts import two_factor
+from accounts.models import User
 
 
 @admin.register(User)

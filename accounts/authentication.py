@@ -6,7 +6,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
-from . import two_factor
+from accounts import two_factor
 
 
 class RespondentTokenAuthentication(TokenAuthentication):

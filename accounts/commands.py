@@ -1,6 +1,6 @@
 """What management commands share about users."""
 
-from .models import User
+from accounts.models import User
 
 
 def command_user(email: str | None, *roles: str, default_first: bool = False) -> User | None:

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from .tasks import send_email
+from accounts.tasks import send_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):

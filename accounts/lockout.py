@@ -6,8 +6,8 @@ from axes.utils import reset
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
-from . import two_factor
-from .views import lockout_username
+from accounts import two_factor
+from accounts.views import lockout_username
 
 
 def is_locked_out(request: HttpRequest, user: AbstractBaseUser) -> bool:

@@ -11,7 +11,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import two_factor
+from accounts import two_factor
 
 # What a session that still owes its code may open (by URL name).
 OPEN_BEFORE_CODE = {"two-factor-verify", "two-factor-recovery", "two-factor-setup", "logout", "accessibility"}

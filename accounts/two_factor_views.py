@@ -19,10 +19,10 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.models import Device
 
-from . import two_factor
-from .forms import AppCodeForm, RecoveryCodeForm
-from .lockout import is_locked_out, reset_failed_logins
-from .views import locked_out
+from accounts import two_factor
+from accounts.forms import AppCodeForm, RecoveryCodeForm
+from accounts.lockout import is_locked_out, reset_failed_logins
+from accounts.views import locked_out
 
 SETUP_KEY_SESSION = "two_factor_setup_key"
 

@@ -1,9 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import two_factor_views
-from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
-from .views import api_token
+from accounts import two_factor_views
+from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from accounts.views import api_token
 
 urlpatterns = [
     path(

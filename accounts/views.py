@@ -6,9 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
+from accounts import two_factor
 from survey.audit import record_event
-
-from . import two_factor
 
 
 def locked_out(

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "csp",
+    "core",
     "accounts",
     "survey",
     "indicators",
@@ -147,7 +148,7 @@ INVITATION_LINK_DAYS = env.int("INVITATION_LINK_DAYS", default=14)
 # dropped while it arrives; the request body without files stays small (autosaves are a few kB).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
-    "survey.uploads.SizeLimitedUploadHandler",
+    "core.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from config.health import healthz
 from survey import api
 from survey.public_views import accessibility
 from survey.views import home
-
-from .health import healthz
 
 urlpatterns = [
     path("", home, name="home"),

@@ -17,14 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.tables import read_rows
+from indicators.hooks import recompute_year
+from indicators.models import Indicator, IndicatorVersion
+from indicators.rules import QuestionInfo, labelled, questions_of_year, rule_problems
 from survey.audit import record_event
 from survey.expressions import ExpressionError, parse
-from survey.imports import read_rows
 from survey.models import SurveyRound
-
-from .hooks import recompute_year
-from .models import Indicator, IndicatorVersion
-from .rules import QuestionInfo, labelled, questions_of_year, rule_problems
 
 CATALOGUE = Path(__file__).resolve().parent / "data" / "indicators.csv"
 COLUMNS = ("code", "kind", "part", "title_sv", "rule", "aggregation", "first_year", "last_year",

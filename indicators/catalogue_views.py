@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from indicators import catalogue
+from indicators.catalogue_forms import VersionForm
+from indicators.models import IndicatorVersion
 from survey import access
-
-from . import catalogue
-from .catalogue_forms import VersionForm
-from .models import IndicatorVersion
 
 
 @login_required

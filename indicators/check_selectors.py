@@ -9,13 +9,12 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators.models import IndicatorVersion, Publication, PublishedValue, ResultCheck, UnitResult
+from indicators.selectors import fulfilment_text
 from survey import form_logic
 from survey.expressions import ExpressionError, parse
 from survey.models import Answer, PartSubmission, Question, ReportingUnit, Response
 from survey.services.responses import question_specs
-
-from .models import IndicatorVersion, Publication, PublishedValue, ResultCheck, UnitResult
-from .selectors import fulfilment_text
 
 
 @dataclass(frozen=True)

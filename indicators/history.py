@@ -14,14 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.tables import FormError, read_table, row_error
+from indicators.models import Indicator, IndicatorVersion, Publication, UnitResult
+from indicators.services import aggregate_results
 from survey.audit import record_event
-from survey.imports import read_table, row_error
 from survey.models import ReportingUnit
 from survey.selectors import reporting_units_for_year
-from survey.xlsform import FormError
-
-from .models import Indicator, IndicatorVersion, Publication, UnitResult
-from .services import aggregate_results
 
 REQUIRED_COLUMNS = ("year", "unit_code", "indicator_code", "value")
 FIRST_YEAR, LAST_YEAR = 2000, 2100

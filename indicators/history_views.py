@@ -5,10 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from indicators import history
+from indicators.result_forms import HistoryImportForm
 from survey import access
-
-from . import history
-from .result_forms import HistoryImportForm
 
 
 @login_required

@@ -4,9 +4,8 @@ import logging
 
 from django.core.cache import cache
 
+from indicators.tasks import compute_indicators, recomputation_queued_key
 from survey.outbox import QUEUE_DOWN_ERRORS
-
-from .tasks import compute_indicators, recomputation_queued_key
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from indicators.aggregate import Figure
 from survey.models import County, Group, ReportingUnit
-
-from .aggregate import Figure
 
 
 class Indicator(models.Model):

@@ -14,11 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from indicators.models import Indicator, IndicatorVersion, Publication, PublishedValue, RevisionChange, UnitResult
+from indicators.selectors import unit_value_text
 from survey.audit import record_event
 from survey.models import ReportingUnit
-
-from .models import Indicator, IndicatorVersion, Publication, PublishedValue, RevisionChange, UnitResult
-from .selectors import unit_value_text
 
 
 class PublicationError(Exception):

@@ -7,10 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from indicators import publication, selectors
+from indicators.result_forms import PublishForm
 from survey import access
-
-from . import publication, selectors
-from .result_forms import PublishForm
 
 
 @login_required

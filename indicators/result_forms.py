@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from survey.uploads import TABLE, UploadField
+from core.uploads import TABLE, UploadField
 
 
 class HistoryImportForm(forms.Form):

@@ -7,9 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indicators import selectors, services
 from survey import access
-
-from . import selectors, services
 
 
 @login_required

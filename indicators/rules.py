@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from indicators.models import IndicatorVersion
 from survey.expressions import ExpressionError, parse
 from survey.models import Question, SurveyRound
 from survey.xlsform import ParsedForm
-
-from .models import IndicatorVersion
 
 
 @dataclass(frozen=True)

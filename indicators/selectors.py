@@ -8,9 +8,8 @@ from django.db.models import Count
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from indicators.models import AggregateResult, IndicatorVersion, Publication, RevisionChange, UnitResult
 from survey.models import County
-
-from .models import AggregateResult, IndicatorVersion, Publication, RevisionChange, UnitResult
 
 
 def plain_number(value: Decimal | None) -> Decimal | None:

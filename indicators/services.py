@@ -11,11 +11,10 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from indicators.aggregate import Area, aggregate
+from indicators.compute import Definition, unit_values
+from indicators.models import AggregateResult, IndicatorVersion, UnitResult
 from survey.models import Answer, GroupMembership, PartSubmission, ReportingUnit, Response, SurveyRound
-
-from .aggregate import Area, aggregate
-from .compute import Definition, unit_values
-from .models import AggregateResult, IndicatorVersion, UnitResult
 
 
 @dataclass

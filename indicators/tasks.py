@@ -2,7 +2,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-from . import services
+from indicators import services
 
 
 def recomputation_queued_key(year: int) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, check_views, history_views, publication_views, result_views
+from indicators import catalogue_views, check_views, history_views, publication_views, result_views
 
 app_name = "indicators"
 

@@ -16,9 +16,9 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from . import kolada
-from .api_serializers import DataPageSerializer, ErrorSerializer, KpiPageSerializer, MunicipalityPageSerializer
-from .selectors import published_results
+from reporting import kolada
+from reporting.api_serializers import DataPageSerializer, ErrorSerializer, KpiPageSerializer, MunicipalityPageSerializer
+from reporting.selectors import published_results
 
 TAG = "Öppna data (Kolada v3)"
 CSV_FILENAME = "publicerade-varden.csv"

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from .kolada import MISSING
+from reporting.kolada import MISSING
 
 
 class ValueSerializer(serializers.Serializer):

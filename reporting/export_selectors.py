@@ -3,8 +3,7 @@
 from django.db.models import Max, QuerySet
 
 from indicators.models import Publication
-
-from .models import Export
+from reporting.models import Export
 
 
 def export_list() -> QuerySet[Export]:

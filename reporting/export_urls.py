@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views
+from reporting import export_views
 
 app_name = "exports"
 

@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from reporting import export_selectors, services
+from reporting.models import Export
+from reporting.selectors import published_years
 from survey import access
-
-from . import export_selectors, services
-from .models import Export
-from .selectors import published_years
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -27,11 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
+from core.spreadsheets import csv_text
 from indicators.aggregate import COUNTRY, Area
+from reporting.selectors import PublishedYear, published_results
 from survey.models import County, Group, ReportingUnit
-from survey.xlsx import csv_text
-
-from .selectors import PublishedYear, published_results
 
 MAX_IDS = 25
 MAX_PER_PAGE = 5000

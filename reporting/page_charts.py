@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from survey.monitor_chart import Tick
+from core.charts import Tick
 
 WIDTH, HEIGHT = 280, 120
 LEFT, RIGHT, TOP, BOTTOM = 36, 22, 10, 24

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import page_views
+from reporting import page_views
 
 app_name = "reporting"
 

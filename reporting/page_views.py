@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import pages
+from reporting import pages
 
 
 def _not_found(request: HttpRequest, error: pages.PageNotFound) -> HttpResponse:

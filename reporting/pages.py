@@ -11,14 +11,14 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.text import swedish_sort_key
 from indicators.aggregate import COUNTRY, Area
 from indicators.models import IndicatorVersion, Publication
 from indicators.selectors import fulfilment_text, plain_number, unit_value_text
+from reporting.page_charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
+from reporting.selectors import Figure, PublishedYear, published_results
+from reporting.summary import unit_summary
 from survey.models import County, Part, ReportingUnit
-
-from .page_charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
-from .selectors import Figure, PublishedYear, published_results
-from .summary import unit_summary
 
 FIRST_YEAR = 2016
 FILE_URL = "/resultat/{year}/resultatfil.xlsx"  # served by reporting/export_urls.py
@@ -32,11 +32,6 @@ class PageNotFound(Exception):
         super().__init__(message)
         self.message = message
         self.links = list(links)
-
-
-def _swedish_key(text: str) -> str:
-    """Sorts å, ä, ö after z, as in Swedish."""
-    return text.casefold().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"}))
 
 
 def display(figure: Figure | None) -> Decimal | None:
@@ -275,7 +270,7 @@ def county_page(*, year: int, county_code: str) -> CountyPage:
             cells=[unit_value_text(published.value(unit.pk, c), kind=published.versions[c].kind) for c in codes],
             reported=unit.pk in with_values,
         )
-        for unit in sorted(units, key=lambda u: _swedish_key(str(u)))
+        for unit in sorted(units, key=lambda u: swedish_sort_key(str(u)))
     ]
     return CountyPage(
         year=year,
@@ -313,7 +308,7 @@ def country_page(*, year: int) -> CountryPage:
     for unit in ReportingUnit.objects.select_related("parent").filter(pk__in=reported):
         by_county[unit.county_id].append(unit)
     counties = [
-        CountyUnits(county, sorted(by_county[county.pk], key=lambda u: _swedish_key(str(u))))
+        CountyUnits(county, sorted(by_county[county.pk], key=lambda u: swedish_sort_key(str(u))))
         for county in County.objects.order_by("code")
     ]
     return CountryPage(

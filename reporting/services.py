@@ -13,11 +13,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from reporting.exporters import ResultsExporter, collect_export_data
+from reporting.exporters.results import Progress
+from reporting.models import Export
 from survey.audit import record_event
-
-from .exporters import ResultsExporter, collect_export_data
-from .exporters.results import Progress
-from .models import Export
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ def build_results_file(*, year: int, target: IO[bytes], progress: Progress | Non
 
 def start_export(*, year: int, user: User | None) -> Export:
     """A new export of `year`, run by the worker once the transaction has committed."""
-    from . import tasks  # the tasks module imports this one
+    from reporting import tasks  # the tasks module imports this one
 
     export = Export.objects.create(year=year, created_by=user, message=_("Waiting for the worker."))
     record_event("reporting.export.started", actor=user, year=year, export=export.pk)
@@ -118,7 +117,7 @@ def requeue_stale_exports(*, now: datetime) -> list[int]:
     """Queues again the exports that wait or run without a sign of life for settings.EXPORT_STALE_AFTER,
     e.g. because the queue was down when they were started or their task was lost with a worker.
     Harmless when the task is still on its way: a second delivery does nothing. Returns their ids."""
-    from . import tasks
+    from reporting import tasks
 
     waiting = Q(status=Export.Status.CREATED, created_at__lt=now - settings.EXPORT_STALE_AFTER)
     ids = list(Export.objects.filter(waiting | Export.silent(now=now)).values_list("pk", flat=True))

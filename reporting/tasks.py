@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from reporting import services
 
 
 @shared_task(ignore_result=True)

@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-
-from .models import ReportingUnit, Response
+from survey.models import ReportingUnit, Response
 
 Role = User.Role
 STAFF_ROLES = {Role.COORDINATOR, Role.ANALYST, Role.ADMIN}

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, County, Group, Grouping, GroupMembership, ReportingUnit, UnitAssignment
+from survey.models import AuditEvent, County, Group, Grouping, GroupMembership, ReportingUnit, UnitAssignment
 
 
 @admin.register(ReportingUnit)

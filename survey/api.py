@@ -10,9 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from . import access, services
-from .models import Answer, AnswerChange, Part, Response
-from .selectors import part_statuses_for
+from survey import access, services
+from survey.models import Answer, AnswerChange, Part, Response
+from survey.selectors import part_statuses_for
 
 
 class PartStatusSerializer(serializers.Serializer):

@@ -7,6 +7,6 @@ class SurveyConfig(AppConfig):
     verbose_name = _("Survey")
 
     def ready(self) -> None:
-        from . import questionnaire_cache
+        from survey import questionnaire_cache
 
         questionnaire_cache.connect()

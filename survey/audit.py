@@ -4,7 +4,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, ReportingUnit
+from survey.models import AuditEvent, ReportingUnit
 
 # What each event code means, for the audit log coordinators read (survey:audit-log). A code not
 # listed here is shown as it is; add one when a service records a new kind of event.

@@ -22,10 +22,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-
-from . import form_logic
-from .form_logic import QuestionSpec
-from .models import (
+from survey import form_logic
+from survey.form_logic import QuestionSpec
+from survey.models import (
     Answer,
     AnswerChange,
     AuditEvent,
@@ -39,7 +38,7 @@ from .models import (
     SurveyRound,
     UnitAssignment,
 )
-from .services.responses import question_specs
+from survey.services.responses import question_specs
 
 # Tunes the share of "ja" of a yes/no question (key: its code) or the share of units that tick
 # an option of a select_multiple (key: "code.option", e.g. "overensk.polis"), between 0 and 1;

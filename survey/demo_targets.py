@@ -20,7 +20,7 @@ with an actor)."""
 
 from collections.abc import Mapping
 
-from .demo import YesShare
+from survey.demo import YesShare
 
 # Percent of the units that submitted the VINR part; * = published national figure (DOMAIN.md).
 TARGETS: dict[str, dict[int, float]] = {

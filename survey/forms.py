@@ -3,10 +3,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit import EVENT_LABELS
-from .models import Contact, County, ReportingUnit
-from .selectors import ReminderStatus
-from .uploads import QUESTIONNAIRE, TABLE, UploadField
+from core.uploads import TABLE, UploadField
+from survey.audit import EVENT_LABELS
+from survey.models import Contact, County, ReportingUnit
+from survey.selectors import ReminderStatus
+from survey.xlsform import QUESTIONNAIRE
 
 
 def _year_field(label: str, help_text: str) -> forms.IntegerField:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from .models import Response
+from survey.models import Response
 
 logger = logging.getLogger(__name__)
 

@@ -5,10 +5,7 @@ The import runs through the same services as the web form, inside one transactio
 rolls everything back, so nothing is imported until the whole file is clean, and a dry run is the
 same import rolled back at the end."""
 
-import csv
-import io
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -16,20 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from accounts.models import User
-
-from .models import AnswerChange, Part, Question, Response, SurveyRound
-from .services.responses import Change, PartIncomplete, ResponseClosed, save_answers, submit_part
-from .uploads import TABLE, UploadRefused, check_file, is_xml_attack, text_of, xml_attack
-from .xlsform import FormError, column_name, formula_message
+from core.tables import FormError, read_table, row_error
+from survey.models import AnswerChange, Part, Question, Response, SurveyRound
+from survey.services.responses import Change, PartIncomplete, ResponseClosed, save_answers, submit_part
 
 REQUIRED_COLUMNS = ("unit_code", "question_code", "value")
-
-
-def row_error(row: int | None, column: str | None, message: str) -> FormError:
-    return FormError(None, row, column, message)
 
 
 @dataclass
@@ -44,65 +34,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _read(data: bytes, filename: str) -> tuple[list[dict[str, str]], list[FormError]]:
-    """Rows as dicts of text, and the formula cells of a workbook (by row and column): a formula
-    is never run or taken at its cached result, the file must hold the value itself."""
-    if check_file(data=data, filename=filename, kind=TABLE) == ".csv":
-        text = text_of(data)
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        return [dict(row) for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)], []
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        rows = workbook.worksheets[0].iter_rows()
-        header = [str(cell.value or "").strip() for cell in next(rows, ())]
-        result, formulas = [], []
-        for number, cells in enumerate(rows, start=2):
-            texts = []
-            for index, cell in enumerate(cells):
-                if cell.data_type == "f":
-                    formulas.append(row_error(number, column_name(header, index), formula_message()))
-                texts.append("" if cell.value is None else _cell_text(cell.value))
-            result.append(dict(zip(header, texts, strict=False)))
-    finally:
-        workbook.close()
-    return result, formulas
-
-
-def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts of text; CSV with comma or semicolon (Swedish Excel), with or without BOM, or
-    the first sheet of an .xlsx. Raises UploadRefused (a ValueError) for a refused file."""
-    rows, formulas = _read(data, filename)
-    if formulas:
-        raise UploadRefused(str(formulas[0]))
-    return rows
-
-
-def read_table(data: bytes, filename: str, required: Sequence[str]) -> tuple[list[dict[str, str]], list[FormError]]:
-    """The file's rows (see `read_rows`), or what stops an import before any row is checked: a
-    refused file (see survey/uploads.py), one that cannot be read, a formula in a cell, or a
-    required column missing from the header (row 1)."""
-    try:
-        rows, formulas = _read(data, filename)
-    except UploadRefused as refused:
-        return [], [row_error(None, None, str(refused))]
-    except (ValueError, csv.Error, OSError, KeyError) as error:
-        message = xml_attack() if is_xml_attack(error) else _("The file cannot be read: %(error)s") % {"error": error}
-        return [], [row_error(None, None, str(message))]
-    if formulas:
-        return [], formulas
-    missing = [column for column in required if rows and column not in rows[0]]
-    return rows, [row_error(1, column, _("The column is missing.")) for column in missing]
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _parse_moment(text: str) -> datetime | None:

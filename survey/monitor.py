@@ -7,12 +7,14 @@ Python, so the cost in queries does not grow with the number of units."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from .models import (
+from core.numbers import percent
+from core.text import swedish_sort_key
+from survey.models import (
     Answer,
     Contact,
     Group,
@@ -40,9 +42,7 @@ COUNTRY_NAME = "Riket"
 
 def response_rate(*, submitted: int, invited: int) -> Decimal | None:
     """Submitted of invited in percent, rounded half up to one decimal; None when nobody is invited."""
-    if not invited:
-        return None
-    return (Decimal(submitted) * 100 / Decimal(invited)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return percent(part=submitted, whole=invited)
 
 
 @dataclass(frozen=True)
@@ -357,7 +357,7 @@ def _unit_row(facts: RoundFacts, unit: UnitFacts) -> UnitRow:
 
 def _sort_key(name: str):  # type: ignore[no-untyped-def]
     if name == "name":
-        return lambda row: row.name.casefold()
+        return lambda row: swedish_sort_key(row.name)
     if name == "county":
         return lambda row: row.county_code
     if name == "last_activity":

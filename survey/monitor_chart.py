@@ -3,17 +3,12 @@ cumulative share of units that have submitted, per day of the fielding period, o
 
 from dataclasses import dataclass
 
-from .monitor import Progress
+from core.charts import Tick
+from survey.monitor import Progress
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 56, 120, 16, 48
 PAST_STYLES = 4  # CSS classes chart-line-past-0 … -3, told apart by dashes as well as colour
-
-
-@dataclass
-class Tick:
-    position: float
-    label: str
 
 
 @dataclass

@@ -1,19 +1,20 @@
-"""The monitor's list of units as an Excel file, written by the one writer in survey/xlsx.py."""
+"""The monitor's list of units as an Excel file, written by the one writer in core/spreadsheets.py."""
 
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from .models import Part
-from .monitor import NOT_STARTED, STARTED, UnitRow
-from .xlsx import Column, Sheet, write_workbook
+from core.spreadsheets import Column, DataSheet, write_workbook
+from survey.models import Part
+from survey.monitor import NOT_STARTED, STARTED, UnitRow
 
 
 def status_label(status: str) -> str:
     return {NOT_STARTED: _("Not started"), STARTED: _("Started")}.get(status, _("Submitted"))
 
 
-def _rows(parts: list[Part], rows: list[UnitRow]) -> Iterator[list[object]]:
+def _rows(header: list[str], rows: list[UnitRow]) -> Iterator[list[object]]:
+    yield header
     for row in rows:
         statuses = []
         for status in row.statuses:
@@ -35,19 +36,26 @@ def unit_list_workbook(*, year: int, parts: list[Part], rows: list[UnitRow]) -> 
     part_columns = []
     for part in parts:
         part_columns += [
-            Column(_("%(part)s: status") % {"part": part.label}, 18),
-            Column(_("%(part)s: submitted") % {"part": part.label}, 18),
+            (_("%(part)s: status") % {"part": part.label}, Column(18)),
+            (_("%(part)s: submitted") % {"part": part.label}, Column(18, "datetime")),
         ]
     columns = [
-        Column(_("Code"), 10),
-        Column(_("Name"), 28),
-        Column(_("County"), 22),
+        (_("Code"), Column(10)),
+        (_("Name"), Column(28)),
+        (_("County"), Column(22)),
         *part_columns,
-        Column(_("Last activity"), 18),
-        Column(_("Contact person"), 26),
-        Column(_("E-mail address"), 30),
-        Column(_("Extended until"), 18),
-        Column(_("Reason for the extension"), 36),
+        (_("Last activity"), Column(18, "datetime")),
+        (_("Contact person"), Column(26)),
+        (_("E-mail address"), Column(30)),
+        (_("Extended until"), Column(18, "datetime")),
+        (_("Reason for the extension"), Column(36)),
     ]
-    title = _("Units %(year)s") % {"year": year}
-    return write_workbook([Sheet(title=title, columns=columns, rows=_rows(parts, rows))])
+    header = [str(title) for title, _column in columns]
+    sheet = DataSheet(
+        identifier="Units",
+        title=_("Units %(year)s") % {"year": year},
+        columns=[column for _title, column in columns],
+        rows=lambda: _rows(header, rows),
+        freeze_columns=0,
+    )
+    return write_workbook([sheet])

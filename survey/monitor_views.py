@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import access, monitor
-from .models import SurveyRound
-from .monitor_chart import line_chart
-from .monitor_export import unit_list_workbook
+from survey import access, monitor
+from survey.models import SurveyRound
+from survey.monitor_chart import line_chart
+from survey.monitor_export import unit_list_workbook
 
 FILTER_PARAMS = ("county", "group", "status", "q", "sort")
 

@@ -4,9 +4,9 @@ from collections.abc import Mapping
 
 from django.conf import settings
 
-from .models import Answer, OutgoingEmail, PartSubmission
-from .outbox import render_email
-from .questionnaire_cache import round_questions
+from survey.models import Answer, OutgoingEmail, PartSubmission
+from survey.outbox import render_email
+from survey.questionnaire_cache import round_questions
 
 
 def receipt_email(*, submission: PartSubmission, values: Mapping[str, str]) -> OutgoingEmail | None:

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import OutgoingEmail
+from survey.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def queue_emails(emails: Iterable[OutgoingEmail], *, now: datetime | None = None
 
 
 def _enqueue_pending(keys: list[str]) -> None:
-    from .tasks import send_outgoing_email
+    from survey.tasks import send_outgoing_email
 
     ids = OutgoingEmail.objects.filter(key__in=keys, sent_at__isnull=True).values_list("pk", flat=True)
     for pk in ids:

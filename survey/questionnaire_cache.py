@@ -11,8 +11,8 @@ tests that build rounds by hand apart. Callers must not change the objects they 
 from datetime import datetime
 from typing import Any
 
-from .form_logic import QuestionSpec
-from .models import Choice, Part, Question, SurveyRound
+from survey.form_logic import QuestionSpec
+from survey.models import Choice, Part, Question, SurveyRound
 
 MAX_ROUNDS = 8  # a process serves one or two open rounds; older keys are dropped
 
@@ -23,7 +23,7 @@ _cache: dict[tuple[int, datetime], tuple[tuple[Question, ...], tuple[QuestionSpe
 def _questionnaire(survey_round: SurveyRound) -> tuple[tuple[Question, ...], tuple[QuestionSpec, ...]]:
     key = (survey_round.pk, survey_round.loaded_at)
     if key not in _cache:
-        from .services.responses import question_specs  # that module reads the questionnaire from here
+        from survey.services.responses import question_specs  # that module reads the questionnaire from here
 
         questions = tuple(survey_round.questions.select_related("part").prefetch_related("choices"))
         if len(_cache) >= MAX_ROUNDS:

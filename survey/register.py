@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import County, Group, Grouping, GroupMembership, ReportingUnit
-from .selectors import valid_during_year
+from survey.models import County, Group, Grouping, GroupMembership, ReportingUnit
+from survey.selectors import valid_during_year
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SKR_GROUPING = "skr-2017"

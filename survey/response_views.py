@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import access, services
-from .forms import ExtensionForm, ReopenForm
-from .models import AnswerChange, Part
-from .part_page import PartPage
-from .selectors import latest_reopenings, part_statuses
+from survey import access, services
+from survey.forms import ExtensionForm, ReopenForm
+from survey.models import AnswerChange, Part
+from survey.part_page import PartPage
+from survey.selectors import latest_reopenings, part_statuses
 
 
 def _part(response, code: str) -> Part:  # noqa: ANN001

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import access, imports, services
-from .forms import AnswerImportForm, QuestionnaireUploadForm
-from .models import SurveyRound
-from .xlsform import XLSFormInvalid, read_xlsform
+from survey import access, imports, services
+from survey.forms import AnswerImportForm, QuestionnaireUploadForm
+from survey.models import SurveyRound
+from survey.xlsform import XLSFormInvalid, read_xlsform
 
 
 @login_required

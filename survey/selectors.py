@@ -4,7 +4,7 @@ from datetime import date, datetime
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import (
+from survey.models import (
     Answer,
     AuditEvent,
     Contact,

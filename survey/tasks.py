@@ -3,8 +3,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
-from . import outbox
-from .services import reminders
+from survey import outbox
+from survey.services import reminders
 
 
 # No result to keep, and none to wait for: enqueueing then needs only the broker.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, contact_views, invitation_views, monitor_views, response_views, round_views, views
+from survey import audit_views, contact_views, invitation_views, monitor_views, response_views, round_views, views
 
 app_name = "survey"
 

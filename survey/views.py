@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import access, services
-from .forms import UnitCreateForm, UnitRetireForm
-from .models import County, GroupMembership
-from .selectors import part_statuses_for, reporting_units_for_year
+from survey import access, services
+from survey.forms import UnitCreateForm, UnitRetireForm
+from survey.models import County, GroupMembership
+from survey.selectors import part_statuses_for, reporting_units_for_year
 
 
 @login_required

@@ -10,14 +10,15 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import get_xlsform
 from pyxform.xls2xform import convert
 
-from .expressions import ExpressionError, parse
-from .uploads import QUESTIONNAIRE, UploadRefused, check_file, is_xml_attack, xml_attack
+from core.tables import FormError, column_name, formula_message
+from core.uploads import MB, Kind, UploadRefused, check_file, is_xml_attack, xml_attack
+from survey.expressions import ExpressionError, parse
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SURVEY_COLUMNS = {
@@ -33,26 +34,7 @@ TRUE = {"yes", "true", "true()", "1"}
 FALSE = {"", "no", "false", "false()", "0"}
 
 
-@dataclass(frozen=True)
-class FormError:
-    """A problem in an uploaded file, where it is: sheet (for workbooks), row and column."""
-
-    sheet: str | None
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [_("sheet %(sheet)s") % {"sheet": self.sheet}] if self.sheet else []
-        if self.row:
-            where.append(_("row %(row)d") % {"row": self.row})
-        if self.column:
-            where.append(_("column %(column)s") % {"column": self.column})
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-def formula_message() -> str:  # one message for every reader of workbooks
-    return _("The cell holds a formula; write the value itself.")
+QUESTIONNAIRE = Kind((".xlsx", ".md"), _lazy("Upload an .xlsx or .md file."), max_bytes=2 * MB)
 
 
 class XLSFormInvalid(Exception):
@@ -290,11 +272,6 @@ class _Reader:
                                 column,
                                 _("The options have no column %(name)s.") % {"name": name},
                             )
-
-
-def column_name(header: list[str], index: int) -> str:
-    """A column by its header in row 1 or, without one, by its letter."""
-    return header[index] if index < len(header) and header[index] else get_column_letter(index + 1)
 
 
 def formula_cells(data: bytes) -> list[FormError]:

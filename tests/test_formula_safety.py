@@ -14,11 +14,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reporting.exporters.writer import Renderer
+from core.spreadsheets import Column, DataSheet, Renderer, write_workbook
 from reporting.services import build_results_file
 from survey.audit import record_event
 from survey.models import Contact, County, ReportingUnit
-from survey.xlsx import Column, Sheet, write_workbook
 from tests.factories import UserFactory
 from tests.reporting.export_helpers import publish_two_years, submit_some_parts
 
@@ -110,7 +109,8 @@ def test_response_rates_csv_quotes_a_county_name(formula_names):
 
 
 def test_negative_numbers_stay_numbers_and_negative_text_stays_text():
-    content = write_workbook([Sheet("S", [Column("a"), Column("b"), Column("c")], [[-1.5, -2, "-1"]])])
+    rows = [["a", "b", "c"], [-1.5, -2, "-1"]]
+    content = write_workbook([DataSheet("S", "S", [Column(), Column(), Column()], lambda: iter(rows))])
     number, integer, text = load_workbook(io.BytesIO(content)).active[2]
     assert (number.value, number.data_type) == (-1.5, "n")
     assert (integer.value, integer.data_type) == (-2, "n")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import swedish_sort_key
 from indicators.models import IndicatorVersion
 from reporting.selectors import PublishedYear, published_results
 from survey import monitor
@@ -109,11 +110,6 @@ class ExportData:
             notes = {v.year: v.comparability_note.strip() for v in versions if v.comparability_note.strip()}
             infos.append(IndicatorInfo(code, versions[-1], years, notes))
         return sorted(infos, key=lambda info: (not info.is_share, info.code))
-
-
-def swedish_sort_key(text: str) -> str:
-    """Å, Ä and Ö after Z, as in a Swedish list."""
-    return text.casefold().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"}))
 
 
 def export_years(year: int, published: dict[int, PublishedYear]) -> list[int]:

@@ -31,12 +31,11 @@ from django.utils.translation import gettext_lazy
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from core.spreadsheets import NO_VALUE, Column, DataSheet, Renderer, quoted, reference
 from indicators.aggregate import Area
+from reporting.exporters.data import ExportData, GroupingInfo, IndicatorInfo, UnitInfo
 from reporting.selectors import Figure
 from survey.monitor import COUNTRY_CODE, response_rate
-
-from .data import ExportData, GroupingInfo, IndicatorInfo, UnitInfo
-from .writer import NO_VALUE, Column, DataSheet, Renderer, quoted, reference
 
 Progress = Callable[[int, str], None]
 

@@ -1,8 +1,8 @@
 """Everything that changes data goes through these functions (STYLE.md §2)."""
 
-from .questionnaires import QuestionnaireConflict, default_round_times, load_questionnaire
-from .register import RegisterError, create_unit, retire_unit
-from .responses import (
+from survey.services.questionnaires import QuestionnaireConflict, default_round_times, load_questionnaire
+from survey.services.register import RegisterError, create_unit, retire_unit
+from survey.services.responses import (
     Change,
     PartIncomplete,
     ResponseClosed,

@@ -10,11 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-
-from ..audit import record_event
-from ..imports import read_table, row_error
-from ..models import Contact, Invitation, ReportingUnit
-from ..xlsform import FormError
+from core.tables import FormError, read_table, row_error
+from survey.audit import record_event
+from survey.models import Contact, Invitation, ReportingUnit
 
 REQUIRED_COLUMNS = ("unit_code", "name", "email")
 ROLE_WORDS = {

@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-
-from ..audit import record_event
-from ..models import Contact, Invitation, OutgoingEmail, Response, SurveyRound, UnitAssignment
-from ..outbox import queue_emails, render_email
+from survey.audit import record_event
+from survey.models import Contact, Invitation, OutgoingEmail, Response, SurveyRound, UnitAssignment
+from survey.outbox import queue_emails, render_email
 
 # A contact may ask for a new link this often at most, so that a leaked old link cannot flood them.
 RENEWAL_INTERVAL = timedelta(minutes=5)

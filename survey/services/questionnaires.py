@@ -7,12 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-
-from .. import hooks
-from ..audit import record_event
-from ..models import Choice, Part, Question, Response, SurveyRound
-from ..selectors import reporting_units_on
-from ..xlsform import ParsedForm
+from survey import hooks
+from survey.audit import record_event
+from survey.models import Choice, Part, Question, Response, SurveyRound
+from survey.selectors import reporting_units_on
+from survey.xlsform import ParsedForm
 
 
 class QuestionnaireConflict(Exception):

@@ -4,9 +4,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-
-from ..audit import record_event
-from ..models import County, ReportingUnit
+from survey.audit import record_event
+from survey.models import County, ReportingUnit
 
 
 class RegisterError(Exception):

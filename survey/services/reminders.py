@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-
-from ..audit import record_event
-from ..models import Contact, OutgoingEmail, SurveyRound
-from ..outbox import queue_emails, render_email
-from ..selectors import ReminderStatus, ReminderTarget, units_to_remind
+from survey.audit import record_event
+from survey.models import Contact, OutgoingEmail, SurveyRound
+from survey.outbox import queue_emails, render_email
+from survey.selectors import ReminderStatus, ReminderTarget, units_to_remind
 
 
 def contacts_by_unit(targets: list[ReminderTarget]) -> dict[int, list[Contact]]:

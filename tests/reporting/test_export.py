@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.spreadsheets import MAX_COLUMNS, MAX_ROWS
 from indicators.aggregate import Area
 from reporting.exporters import ExportError, ResultsExporter, collect_export_data
-from reporting.exporters.writer import MAX_COLUMNS, MAX_ROWS
 from reporting.models import Export
 from reporting.selectors import published_results
 from reporting.services import build_results_file, run_export, start_export

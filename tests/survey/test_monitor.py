@@ -254,3 +254,13 @@ def test_the_monitor_page_needs_as_many_queries_for_3000_units_as_for_30(client,
         page = client.get(url)
     assert page.status_code == 200 and page.content.decode().count('href="/svar/') >= 3000
     assert len(large) == len(small)
+
+
+def test_the_monitor_sorts_names_in_swedish_order(client, coordinator, statuses):
+    ReportingUnit.objects.filter(code="0881").update(name="Älmhult")
+    ReportingUnit.objects.filter(code="0880").update(name="Åmål")
+    ReportingUnit.objects.filter(code="0882").update(name="Zinkgruvan")
+    client.force_login(coordinator)
+    export = client.get(reverse("survey:round-monitor-export", kwargs={"year": 2024}), {"county": "08", "sort": "name"})
+    names = [row[1].value for row in load_workbook(io.BytesIO(export.content)).active.iter_rows()]
+    assert names.index("Zinkgruvan") < names.index("Åmål") < names.index("Älmhult")

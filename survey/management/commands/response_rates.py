@@ -3,9 +3,9 @@ import csv
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import csv_text
 from survey import monitor
 from survey.models import SurveyRound
-from survey.xlsx import csv_text
 
 HEADER = ["level", "code", "name", "part", "invited", "started", "submitted", "rate"]
 

@@ -50,7 +50,6 @@ class Kind:
         return min(self.max_bytes or settings.UPLOAD_MAX_BYTES, settings.UPLOAD_MAX_BYTES)
 
 
-QUESTIONNAIRE = Kind((".xlsx", ".md"), _("Upload an .xlsx or .md file."), max_bytes=2 * MB)
 TABLE = Kind((".csv", ".xlsx"), _("Upload a .csv or .xlsx file."))
 
 

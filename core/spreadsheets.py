@@ -1,13 +1,14 @@
-"""The one renderer of the Excel exports that need formulas and charts (STYLE.md §5, with xlsxwriter
-instead of openpyxl: it writes formulas with cached results, data validation, charts and print
-setup, and streams rows in constant memory).
+"""The one spreadsheet writer (STYLE.md §5), with xlsxwriter: it writes formulas with cached
+results, data validation, charts and print setup, and streams rows in constant memory. The results
+file and the coordinators' lists alike are written here, and CSV cells pass `csv_text`.
 
 Text never becomes a formula: the workbook is opened with `strings_to_formulas=False`, text is
 always written with `write_string`, stripped of the characters that XML cannot hold, and text that
 starts like a formula ("=", "+", "-", "@") gets Excel's quote prefix so that it stays text when
-someone edits the cell."""
+someone edits the cell; in a CSV file such text gets a leading quote (`csv_text`)."""
 
-from collections.abc import Callable, Iterator, Sequence
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,14 +16,14 @@ from typing import IO
 
 import xlsxwriter
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from survey.xlsx import FORMULA_STARTS
-
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NO_VALUE = "–"  # no value: the most common text of the data sheets
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
@@ -58,7 +59,15 @@ class PlainFormulaWorksheet(Worksheet):
 
 
 def safe_text(value: str) -> str:
+    """The text without the control characters that XML (and so an .xlsx file) cannot hold."""
     return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def csv_text(value: str) -> str:
+    """Text for a CSV cell that a spreadsheet never reads as a formula (OWASP CSV injection, ASVS
+    1.2.10): a leading = + - @ tab or carriage return gets a single quote in front. Only for text
+    cells: numbers stay numbers."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def sheet_title(title: str) -> str:
@@ -96,7 +105,8 @@ def reference(title: str, first_col: int, first_row: int, last_col: int, last_ro
 class Renderer:
     """A workbook in constant memory: each sheet's rows are written in order."""
 
-    def __init__(self, target: IO[bytes], *, yes: str, no: str) -> None:
+    def __init__(self, target: IO[bytes], *, yes: str | None = None, no: str | None = None) -> None:
+        yes, no = yes or gettext("Yes"), no or gettext("No")
         self.workbook: Workbook = xlsxwriter.Workbook(
             target,
             {
@@ -184,3 +194,13 @@ class Renderer:
 
     def close(self) -> None:
         self.workbook.close()
+
+
+def write_workbook(sheets: Iterable[DataSheet]) -> bytes:
+    """The tables as an .xlsx file, each with its header frozen, filtered and printed on every page."""
+    buffer = io.BytesIO()
+    renderer = Renderer(buffer)
+    for sheet in sheets:
+        renderer.write_data_sheet(sheet)
+    renderer.close()
+    return buffer.getvalue()

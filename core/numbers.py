@@ -1,0 +1,10 @@
+"""Numbers as the survey publishes them: shares rounded half up with `Decimal`, never `round()`."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def percent(*, part: int, whole: int, places: int = 1) -> Decimal | None:
+    """`part` of `whole` in percent, rounded half up to `places` decimals; None when `whole` is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
