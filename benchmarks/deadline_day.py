@@ -100,7 +100,7 @@ def make_plans(responses: list, budget: int, rng: random.Random) -> list[Plan]: 
     autosaves, and submits each part."""
     from survey.demo import generate_answers
     from survey.models import Question
-    from survey.services.responses import question_specs
+    from survey.questionnaire_cache import question_specs
 
     survey_round = responses[0].round
     questions = list(Question.objects.filter(round=survey_round).prefetch_related("choices").order_by("order"))

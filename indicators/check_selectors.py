@@ -14,7 +14,7 @@ from indicators.selectors import fulfilment_text
 from survey import form_logic
 from survey.expressions import ExpressionError, parse
 from survey.models import Answer, PartSubmission, Question, ReportingUnit, Response
-from survey.services.responses import question_specs
+from survey.questionnaire_cache import question_specs
 
 
 @dataclass(frozen=True)

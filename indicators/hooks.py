@@ -4,8 +4,8 @@ import logging
 
 from django.core.cache import cache
 
+from core.queue import QUEUE_DOWN_ERRORS
 from indicators.tasks import compute_indicators, recomputation_queued_key
-from survey.outbox import QUEUE_DOWN_ERRORS
 
 logger = logging.getLogger(__name__)
 

@@ -13,12 +13,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.queue import task
 from reporting.exporters import ResultsExporter, collect_export_data
 from reporting.exporters.results import Progress
 from reporting.models import Export
 from survey.audit import record_event
 
 logger = logging.getLogger(__name__)
+
+RUN_EXPORT = "reporting.tasks.run_export"
 
 
 def build_results_file(*, year: int, target: IO[bytes], progress: Progress | None = None) -> None:
@@ -31,12 +34,10 @@ def build_results_file(*, year: int, target: IO[bytes], progress: Progress | Non
 
 def start_export(*, year: int, user: User | None) -> Export:
     """A new export of `year`, run by the worker once the transaction has committed."""
-    from reporting import tasks  # the tasks module imports this one
-
     export = Export.objects.create(year=year, created_by=user, message=_("Waiting for the worker."))
     record_event("reporting.export.started", actor=user, year=year, export=export.pk)
     # robust: with the queue down the analyst still gets the page; requeue_stale_exports sends it later.
-    transaction.on_commit(lambda: tasks.run_export.delay(export.pk), robust=True)
+    transaction.on_commit(lambda: task(RUN_EXPORT).delay(export.pk), robust=True)
     return export
 
 
@@ -117,10 +118,8 @@ def requeue_stale_exports(*, now: datetime) -> list[int]:
     """Queues again the exports that wait or run without a sign of life for settings.EXPORT_STALE_AFTER,
     e.g. because the queue was down when they were started or their task was lost with a worker.
     Harmless when the task is still on its way: a second delivery does nothing. Returns their ids."""
-    from reporting import tasks
-
     waiting = Q(status=Export.Status.CREATED, created_at__lt=now - settings.EXPORT_STALE_AFTER)
     ids = list(Export.objects.filter(waiting | Export.silent(now=now)).values_list("pk", flat=True))
     for pk in ids:
-        tasks.run_export.delay(pk)
+        task(RUN_EXPORT).delay(pk)
     return ids

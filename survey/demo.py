@@ -38,7 +38,7 @@ from survey.models import (
     SurveyRound,
     UnitAssignment,
 )
-from survey.services.responses import question_specs
+from survey.questionnaire_cache import question_specs
 
 # Tunes the share of "ja" of a yes/no question (key: its code) or the share of units that tick
 # an option of a select_multiple (key: "code.option", e.g. "overensk.polis"), between 0 and 1;

@@ -2,6 +2,7 @@
 that the survey never imports them (imports flow reporting → indicators → survey)."""
 
 import logging
+import weakref
 from collections.abc import Callable
 from functools import cache
 
@@ -19,23 +20,26 @@ def _hooks(setting: str) -> list[Callable]:
     return [import_string(path) for path in getattr(settings, setting, [])]
 
 
+# The year's callback waiting for the current transaction to commit, one per database connection.
+# Weak: when the transaction rolls back Django drops its callbacks, and the entry goes with it.
+_pending: weakref.WeakValueDictionary[tuple[str, int], Callable[[], None]] = weakref.WeakValueDictionary()
+
+
 def part_changed(response: Response) -> None:
     """A part of the response was submitted or reopened: after the commit, each hook in
     PART_CHANGED_HOOKS is called with the round's year (e.g. to recompute indicators)."""
     year = response.round.year
+    key = (transaction.get_connection().alias, year)
     # Once per year and transaction: an import submitting 300 parts needs one recomputation.
-    pending = transaction.get_connection().run_on_commit
-    if any(getattr(cb, "changed_year", None) == year and not cb.done for _sids, cb, *_rest in pending):
+    if key in _pending:
         return
 
     def run() -> None:
-        run.done = True  # type: ignore[attr-defined]
+        _pending.pop(key, None)
         for hook in _hooks("PART_CHANGED_HOOKS"):
             hook(year=year)
 
-    run.done = False  # type: ignore[attr-defined]
-
-    run.changed_year = year  # type: ignore[attr-defined]
+    _pending[key] = run
     transaction.on_commit(run, robust=True)
 
 

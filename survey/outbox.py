@@ -7,22 +7,19 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
-import kombu.exceptions
-import redis.exceptions
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.queue import QUEUE_DOWN_ERRORS, task
 from survey.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
 # A claim older than this belongs to a worker that died while sending; the row may be sent again.
 CLAIM_TIMEOUT = timedelta(minutes=10)
-# What enqueueing raises while the broker (Redis) is unreachable.
-QUEUE_DOWN_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.RedisError, OSError)
 
 
 def render_email(template: str, context: dict) -> tuple[str, str]:
@@ -50,12 +47,10 @@ def queue_emails(emails: Iterable[OutgoingEmail], *, now: datetime | None = None
 
 
 def _enqueue_pending(keys: list[str]) -> None:
-    from survey.tasks import send_outgoing_email
-
     ids = OutgoingEmail.objects.filter(key__in=keys, sent_at__isnull=True).values_list("pk", flat=True)
     for pk in ids:
         try:
-            send_outgoing_email.delay(pk)
+            task("survey.tasks.send_outgoing_email").delay(pk)
         except QUEUE_DOWN_ERRORS:
             # Nothing is lost: the rows wait in the outbox and flush_outbox sends them later.
             logger.warning("The task queue is unreachable; %d e-mails wait in the outbox.", len(ids))

@@ -8,10 +8,11 @@ every worker reads a new questionnaire at its next request. Within this process 
 questionnaire's rows empties the cache at once (connected in survey/apps.py), which also keeps
 tests that build rounds by hand apart. Callers must not change the objects they get."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from survey.form_logic import QuestionSpec
+from survey.form_logic import ChoiceSpec, QuestionSpec
 from survey.models import Choice, Part, Question, SurveyRound
 
 MAX_ROUNDS = 8  # a process serves one or two open rounds; older keys are dropped
@@ -20,11 +21,28 @@ MAX_ROUNDS = 8  # a process serves one or two open rounds; older keys are droppe
 _cache: dict[tuple[int, datetime], tuple[tuple[Question, ...], tuple[QuestionSpec, ...]]] = {}
 
 
+def question_specs(questions: Iterable[Question]) -> list[QuestionSpec]:
+    """The form-logic spec of each question (its choices prefetched)."""
+    return [
+        QuestionSpec(
+            code=q.code,
+            type=q.type,
+            label=q.label,
+            required=q.required,
+            required_message=q.required_message,
+            relevant=tuple(q.relevant),
+            constraint=q.constraint,
+            constraint_message=q.constraint_message,
+            choice_filter=q.choice_filter,
+            choices=tuple(ChoiceSpec(c.value, c.label) for c in q.choices.all()),
+        )
+        for q in questions
+    ]
+
+
 def _questionnaire(survey_round: SurveyRound) -> tuple[tuple[Question, ...], tuple[QuestionSpec, ...]]:
     key = (survey_round.pk, survey_round.loaded_at)
     if key not in _cache:
-        from survey.services.responses import question_specs  # that module reads the questionnaire from here
-
         questions = tuple(survey_round.questions.select_related("part").prefetch_related("choices"))
         if len(_cache) >= MAX_ROUNDS:
             _cache.clear()

@@ -1,6 +1,6 @@
 """Answering: saving answers (autosave, API, import), submitting and reopening parts, extensions."""
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,24 +45,6 @@ class SaveResult:
     answers: dict[int, Answer] = field(default_factory=dict)
     # The values (by code) before the save, read under its lock: what the page showed relevant before.
     before: dict[str, str] = field(default_factory=dict)
-
-
-def question_specs(questions: Iterable[Question]) -> list[form_logic.QuestionSpec]:
-    return [
-        form_logic.QuestionSpec(
-            code=q.code,
-            type=q.type,
-            label=q.label,
-            required=q.required,
-            required_message=q.required_message,
-            relevant=tuple(q.relevant),
-            constraint=q.constraint,
-            constraint_message=q.constraint_message,
-            choice_filter=q.choice_filter,
-            choices=tuple(form_logic.ChoiceSpec(c.value, c.label) for c in q.choices.all()),
-        )
-        for q in questions
-    ]
 
 
 def round_questions(response: Response) -> tuple[Question, ...]:

@@ -18,7 +18,7 @@ from survey.models import (
     Response,
     SurveyRound,
 )
-from survey.services.responses import question_specs
+from survey.questionnaire_cache import question_specs
 
 pytestmark = pytest.mark.django_db
 
