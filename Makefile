@@ -46,8 +46,10 @@ test: setup $(AXE)
 test-services: setup $(AXE)
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(PY) -m pytest
 
+# ruff, and import-linter for the layers of the apps (pyproject.toml, [tool.importlinter]).
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 makemessages: $(STAMP)
 	$(PY) manage.py makemessages --locale sv --ignore '.venv' --ignore 'staticfiles' --no-obsolete

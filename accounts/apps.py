@@ -7,6 +7,17 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from core.audit import register_event_labels
+
+        register_event_labels(
+            {
+                "accounts.api_token.created": _("API key created"),
+                "accounts.two_factor.enrolled": _("Two-factor login set up"),
+                "accounts.two_factor.reset": _("Two-factor login reset"),
+                "accounts.two_factor.recovery_code_used": _("Recovery code used"),
+                "accounts.two_factor.recovery_codes_created": _("New recovery codes made"),
+            }
+        )
         from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415
 
         from accounts.lockout import clear_after_login  # noqa: PLC0415

@@ -21,7 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts.models import User
-from survey.audit import record_event
+from core.audit import record_event
 
 TOTP_DEVICE_NAME = "app"
 RECOVERY_DEVICE_NAME = "recovery"

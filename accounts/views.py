@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
 from accounts import two_factor
-from survey.audit import record_event
+from core.audit import record_event
 
 
 def locked_out(

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import record_event
 from core.tables import read_rows
 from indicators.hooks import recompute_year
 from indicators.models import Indicator, IndicatorVersion
 from indicators.rules import QuestionInfo, labelled, questions_of_year, rule_problems
-from survey.audit import record_event
 from survey.expressions import ExpressionError, parse
 from survey.models import SurveyRound
 

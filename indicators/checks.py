@@ -10,9 +10,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import record_event
 from indicators.check_selectors import check_state
 from indicators.models import IndicatorVersion, ResultCheck
-from survey.audit import record_event
 from survey.models import ReportingUnit
 
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import record_event
 from core.tables import FormError, read_table, row_error
 from indicators.models import Indicator, IndicatorVersion, Publication, UnitResult
 from indicators.services import aggregate_results
-from survey.audit import record_event
 from survey.models import ReportingUnit
 from survey.selectors import reporting_units_for_year
 

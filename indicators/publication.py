@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import record_event
 from indicators.models import Indicator, IndicatorVersion, Publication, PublishedValue, RevisionChange, UnitResult
 from indicators.selectors import unit_value_text
-from survey.audit import record_event
 from survey.models import ReportingUnit
 
 

@@ -21,7 +21,7 @@ from reporting.summary import unit_summary
 from survey.models import County, Part, ReportingUnit
 
 FIRST_YEAR = 2016
-FILE_URL = "/resultat/{year}/resultatfil.xlsx"  # served by reporting/export_urls.py
+FILE_URL = "/resultat/{year}/resultatfil.xlsx"  # served by reporting/urls.py (exports:results-file)
 
 
 class PageNotFound(Exception):

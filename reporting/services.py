@@ -13,11 +13,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import record_event
 from core.queue import task
 from reporting.exporters import ResultsExporter, collect_export_data
 from reporting.exporters.results import Progress
 from reporting.models import Export
-from survey.audit import record_event
 
 logger = logging.getLogger(__name__)
 

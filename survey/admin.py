@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from survey.models import AuditEvent, County, Group, Grouping, GroupMembership, ReportingUnit, UnitAssignment
+from survey.models import County, Group, Grouping, GroupMembership, ReportingUnit, UnitAssignment
 
 
 @admin.register(ReportingUnit)
@@ -15,15 +15,6 @@ class ReportingUnitAdmin(admin.ModelAdmin):
 class UnitAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "unit", "created_at"]
     raw_id_fields = ["user", "unit"]
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "code", "actor", "unit"]
-    list_filter = ["code"]
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
 
 
 admin.site.register([County, Grouping, Group, GroupMembership])

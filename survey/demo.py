@@ -22,12 +22,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from core.models import AuditEvent
 from survey import form_logic
 from survey.form_logic import QuestionSpec
 from survey.models import (
     Answer,
     AnswerChange,
-    AuditEvent,
     Contact,
     Invitation,
     Part,

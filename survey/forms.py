@@ -3,8 +3,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import EVENT_LABELS
 from core.uploads import TABLE, UploadField
-from survey.audit import EVENT_LABELS
 from survey.models import Contact, County, ReportingUnit
 from survey.selectors import ReminderStatus
 from survey.xlsform import QUESTIONNAIRE

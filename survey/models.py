@@ -151,25 +151,6 @@ class UnitAssignment(models.Model):
         return f"{self.user} – {self.unit}"
 
 
-class AuditEvent(models.Model):
-    """Who did what to which object, and when. Written by services, read by coordinators."""
-
-    code = models.CharField(max_length=100)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    unit = models.ForeignKey(ReportingUnit, on_delete=models.SET_NULL, null=True, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        # The task list looks up a response's reopenings by code on every view; without it, the
-        # whole log (which grows every year) is read each time.
-        indexes = [models.Index(fields=["code", "-created_at"], name="survey_audit_code_created")]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.code}"
-
-
 def default_reminder_days() -> list[int]:
     return [14, 7, 2]
 

@@ -4,9 +4,9 @@ from datetime import date, datetime
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from core.models import AuditEvent
 from survey.models import (
     Answer,
-    AuditEvent,
     Contact,
     Invitation,
     OutgoingEmail,

@@ -1,34 +1,46 @@
-from django.urls import path
+from django.urls import include, path
 
-from survey import audit_views, contact_views, invitation_views, monitor_views, response_views, round_views, views
+from survey.views import api, audit, contacts, home, invitations, monitor, register, responses, rounds
 
-app_name = "survey"
+site_patterns = [
+    path("granskningslogg/", audit.audit_log, name="audit-log"),
+    path("enheter/", register.unit_list, name="unit-list"),
+    path("enheter/ny/", register.unit_create, name="unit-create"),
+    path("enheter/<str:code>/", register.unit_detail, name="unit-detail"),
+    path("enheter/<str:code>/avveckla/", register.unit_retire, name="unit-retire"),
+    path("enkater/", rounds.round_list, name="round-list"),
+    path("enkater/ladda-upp/", rounds.questionnaire_upload, name="questionnaire-upload"),
+    path("enkater/<int:year>/importera-svar/", rounds.answers_import, name="answers-import"),
+    path("enkater/<int:year>/uppfoljning/", monitor.round_monitor, name="round-monitor"),
+    path("enkater/<int:year>/uppfoljning/enheter.xlsx", monitor.monitor_export, name="round-monitor-export"),
+    path("enkater/<int:year>/kontakter/", contacts.round_contacts, name="round-contacts"),
+    path("enkater/<int:year>/paminnelser/", contacts.round_reminders, name="round-reminders"),
+    path("enkater/<int:year>/installningar/", contacts.round_settings, name="round-settings"),
+    path("kontakter/importera/", contacts.contact_import, name="contact-import"),
+    path("enheter/<str:code>/kontakter/ny/", contacts.contact_create, name="contact-create"),
+    path("enheter/<str:code>/kontakter/<int:pk>/", contacts.contact_edit, name="contact-edit"),
+    path("enheter/<str:code>/kontakter/<int:pk>/ta-bort/", contacts.contact_delete, name="contact-delete"),
+    path("inbjudan/<str:token>/", invitations.invitation_accept, name="invitation-accept"),
+    path("inbjudan/<str:token>/ny-lank/", invitations.invitation_renew, name="invitation-renew"),
+    path("svar/<int:pk>/", responses.response_detail, name="response-detail"),
+    path("svar/<int:pk>/utskrift/", responses.response_print, name="response-print"),
+    path("svar/<int:pk>/historik/", responses.response_history, name="response-history"),
+    path("svar/<int:pk>/forlang/", responses.response_extend, name="response-extend"),
+    path("svar/<int:pk>/<slug:part>/", responses.response_part, name="response-part"),
+    path("svar/<int:pk>/<slug:part>/granska/", responses.response_review, name="response-review"),
+    path("svar/<int:pk>/<slug:part>/ateroppna/", responses.response_reopen, name="response-reopen"),
+]
+
+# The respondents' API (token or session) keeps its names outside the survey namespace.
+api_patterns = [
+    path("api/responses/", api.ResponseList.as_view(), name="api-response-list"),
+    path("api/responses/<int:pk>/", api.ResponseDetail.as_view(), name="api-response-detail"),
+    path("api/responses/<int:pk>/answers/", api.ResponseAnswers.as_view(), name="api-response-answers"),
+    path("api/responses/<int:pk>/parts/<slug:part>/submit/", api.PartSubmit.as_view(), name="api-part-submit"),
+]
 
 urlpatterns = [
-    path("granskningslogg/", audit_views.audit_log, name="audit-log"),
-    path("enheter/", views.unit_list, name="unit-list"),
-    path("enheter/ny/", views.unit_create, name="unit-create"),
-    path("enheter/<str:code>/", views.unit_detail, name="unit-detail"),
-    path("enheter/<str:code>/avveckla/", views.unit_retire, name="unit-retire"),
-    path("enkater/", round_views.round_list, name="round-list"),
-    path("enkater/ladda-upp/", round_views.questionnaire_upload, name="questionnaire-upload"),
-    path("enkater/<int:year>/importera-svar/", round_views.answers_import, name="answers-import"),
-    path("enkater/<int:year>/uppfoljning/", monitor_views.round_monitor, name="round-monitor"),
-    path("enkater/<int:year>/uppfoljning/enheter.xlsx", monitor_views.monitor_export, name="round-monitor-export"),
-    path("enkater/<int:year>/kontakter/", contact_views.round_contacts, name="round-contacts"),
-    path("enkater/<int:year>/paminnelser/", contact_views.round_reminders, name="round-reminders"),
-    path("enkater/<int:year>/installningar/", contact_views.round_settings, name="round-settings"),
-    path("kontakter/importera/", contact_views.contact_import, name="contact-import"),
-    path("enheter/<str:code>/kontakter/ny/", contact_views.contact_create, name="contact-create"),
-    path("enheter/<str:code>/kontakter/<int:pk>/", contact_views.contact_edit, name="contact-edit"),
-    path("enheter/<str:code>/kontakter/<int:pk>/ta-bort/", contact_views.contact_delete, name="contact-delete"),
-    path("inbjudan/<str:token>/", invitation_views.invitation_accept, name="invitation-accept"),
-    path("inbjudan/<str:token>/ny-lank/", invitation_views.invitation_renew, name="invitation-renew"),
-    path("svar/<int:pk>/", response_views.response_detail, name="response-detail"),
-    path("svar/<int:pk>/utskrift/", response_views.response_print, name="response-print"),
-    path("svar/<int:pk>/historik/", response_views.response_history, name="response-history"),
-    path("svar/<int:pk>/forlang/", response_views.response_extend, name="response-extend"),
-    path("svar/<int:pk>/<slug:part>/", response_views.response_part, name="response-part"),
-    path("svar/<int:pk>/<slug:part>/granska/", response_views.response_review, name="response-review"),
-    path("svar/<int:pk>/<slug:part>/ateroppna/", response_views.response_reopen, name="response-reopen"),
+    path("", home.home, name="home"),
+    path("", include((site_patterns, "survey"))),
+    *api_patterns,
 ]

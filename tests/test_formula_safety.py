@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.audit import record_event
 from core.spreadsheets import Column, DataSheet, Renderer, write_workbook
 from reporting.services import build_results_file
-from survey.audit import record_event
 from survey.models import Contact, County, ReportingUnit
 from tests.factories import UserFactory
 from tests.reporting.export_helpers import publish_two_years, submit_some_parts

@@ -15,8 +15,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from pyxform.xls2json_backends import get_xlsform, md_table_to_workbook
 
+from core.models import AuditEvent
 from indicators.models import UnitResult
-from survey.models import AnswerChange, AuditEvent, Contact, SurveyRound
+from survey.models import AnswerChange, Contact, SurveyRound
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import record_event
 from core.tables import FormError, read_table, row_error
-from survey.audit import record_event
 from survey.models import Contact, Invitation, ReportingUnit
 
 REQUIRED_COLUMNS = ("unit_code", "name", "email")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from survey.audit import record_event
+from core.audit import record_event
 from survey.models import Contact, Invitation, OutgoingEmail, Response, SurveyRound, UnitAssignment
 from survey.outbox import queue_emails, render_email
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import record_event
 from survey import hooks
-from survey.audit import record_event
 from survey.models import Choice, Part, Question, Response, SurveyRound
 from survey.selectors import reporting_units_on
 from survey.xlsform import ParsedForm

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from survey.audit import record_event
+from core.audit import record_event
 from survey.models import County, ReportingUnit
 
 

@@ -20,7 +20,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts import two_factor
 from accounts.models import User
-from survey.models import AuditEvent, ReportingUnit
+from core.models import AuditEvent
+from survey.models import ReportingUnit
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

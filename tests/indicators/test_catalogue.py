@@ -9,11 +9,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEvent
 from indicators.catalogue import CatalogueError, change_version, load_catalogue
 from indicators.models import IndicatorVersion, UnitResult
 from indicators.services import compute_indicators
 from indicators.tasks import compute_indicators as compute_task
-from survey.models import AuditEvent, Response
+from survey.models import Response
 from survey.services import Change, save_answers, submit_part
 from tests.survey.round_helpers import COMPLETE_ALLMAN, COMPLETE_VINR, load_round_2024
 

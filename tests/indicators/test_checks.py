@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEvent
 from indicators import check_selectors
 from indicators.checks import CheckError, confirm_results, flag_result, resolve_flag
 from indicators.models import Indicator, IndicatorVersion, Publication, ResultCheck, UnitResult
 from indicators.services import compute_indicators
-from survey.models import AuditEvent, Part, ReportingUnit, Response, SurveyRound
+from survey.models import Part, ReportingUnit, Response, SurveyRound
 from survey.services import Change, extend_deadline, reopen_part, save_answers, submit_part
 from tests.factories import UserFactory
 from tests.survey.round_helpers import COMPLETE_ALLMAN, COMPLETE_VINR, load_round_2024

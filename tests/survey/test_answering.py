@@ -5,7 +5,8 @@ from django.core import mail
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-from survey.models import Answer, AnswerChange, AuditEvent, PartSubmission, Response, SurveyRound
+from core.models import AuditEvent
+from survey.models import Answer, AnswerChange, PartSubmission, Response, SurveyRound
 from survey.services import (
     Change,
     PartIncomplete,

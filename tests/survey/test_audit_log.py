@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from survey.audit import EVENT_LABELS, record_event
-from survey.models import AuditEvent, Contact, Part, PartSubmission, ReportingUnit, Response
+from core.audit import EVENT_LABELS, record_event
+from core.models import AuditEvent
+from survey.models import Contact, Part, PartSubmission, ReportingUnit, Response
 from survey.selectors import latest_reopenings
 from survey.services import extend_deadline, reopen_part
 from survey.services.invitations import invite_contacts

@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from survey.models import AuditEvent, Contact
+from core.models import AuditEvent
+from survey.models import Contact
 from survey.services.contacts import import_contacts
 
 from .round_helpers import add_contact

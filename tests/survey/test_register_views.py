@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from survey.models import AuditEvent, County, ReportingUnit
+from core.models import AuditEvent
+from survey.models import County, ReportingUnit
 from survey.selectors import reporting_units_for_year
 
 pytestmark = pytest.mark.django_db

@@ -5,19 +5,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
+from core.models import AuditEvent
 from survey import form_logic
 from survey.demo import demo_random, generate_answers
-from survey.models import (
-    Answer,
-    AnswerChange,
-    AuditEvent,
-    Contact,
-    Invitation,
-    PartSubmission,
-    Question,
-    Response,
-    SurveyRound,
-)
+from survey.models import Answer, AnswerChange, Contact, Invitation, PartSubmission, Question, Response, SurveyRound
 from survey.questionnaire_cache import question_specs
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from indicators import publication, selectors
-from indicators.result_forms import PublishForm
+from indicators.forms import PublishForm
 from survey import access
 
 

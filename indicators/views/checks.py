@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from indicators import check_selectors, checks
-from indicators.check_forms import FlagForm, ResolveForm
+from indicators.forms import FlagForm, ResolveForm
 from indicators.models import ResultCheck
 from survey import access
 

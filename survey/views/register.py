@@ -1,3 +1,5 @@
+"""The register of reporting units: listed, shown, created and retired by coordinators."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,28 +12,7 @@ from django.views.decorators.http import require_http_methods
 from survey import access, services
 from survey.forms import UnitCreateForm, UnitRetireForm
 from survey.models import County, GroupMembership
-from survey.selectors import part_statuses_for, reporting_units_for_year
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The respondent's units and their rounds, with status, deadline and who last worked on them."""
-    responses = list(
-        access.responses_for_user(request.user)
-        .filter(unit__assignments__user=request.user)
-        .order_by("-round__year", "unit__code")[:20]
-    )
-    statuses = part_statuses_for(responses)
-    now = timezone.now()
-    return render(
-        request,
-        "survey/home.html",
-        {
-            "units": access.units_for_user(request.user).filter(assignments__user=request.user),
-            "responses": [(response, statuses[response.pk], response.is_open(now=now)) for response in responses],
-            "can_read_register": access.can_read_register(request.user),
-        },
-    )
+from survey.selectors import reporting_units_for_year
 
 
 @login_required

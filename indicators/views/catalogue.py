@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from indicators import catalogue
-from indicators.catalogue_forms import VersionForm
+from indicators.forms import VersionForm
 from indicators.models import IndicatorVersion
 from survey import access
 

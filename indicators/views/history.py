@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from indicators import history
-from indicators.result_forms import HistoryImportForm
+from indicators.forms import HistoryImportForm
 from survey import access
 
 

@@ -1,8 +1,10 @@
-"""The analyst's form for a year's definition of an indicator."""
+"""The analysts' forms: a year's definition of an indicator, checking results, importing history
+and publishing a year."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import TABLE, UploadField
 from indicators.models import IndicatorVersion
 
 
@@ -45,3 +47,43 @@ class VersionForm(forms.Form):
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
+
+
+class FlagForm(forms.Form):
+    """A unit's flag of one preliminary value; the field names match the page's per-indicator form."""
+
+    indicator = forms.CharField(max_length=20)
+    comment = forms.CharField(
+        label=_("What is wrong with the value?"),
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": _("Write what is wrong with the value.")},
+    )
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("Outcome, shown to the unit"),
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": _("Write the outcome; it is shown to the unit.")},
+    )
+
+
+class HistoryImportForm(forms.Form):
+    file = UploadField(
+        kind=TABLE,
+        label=_("File with results"),
+        help_text=_("CSV or XLSX with the columns year, unit_code, indicator_code and value."),
+    )
+    dry_run = forms.BooleanField(label=_("Only check the file (dry run)"), required=False, initial=True)
+
+
+class PublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a revision; shown in the public revision log."),
+    )

@@ -13,11 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.audit import event_details, event_label
+from core.models import AuditEvent
 from core.spreadsheets import csv_text
 from survey import access
-from survey.audit import event_details, event_label
 from survey.forms import AuditLogFilterForm
-from survey.models import AuditEvent
 
 PAGE_SIZE = 100
 CSV_MAX_ROWS = 50_000

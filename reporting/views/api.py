@@ -17,8 +17,8 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from reporting import kolada
-from reporting.api_serializers import DataPageSerializer, ErrorSerializer, KpiPageSerializer, MunicipalityPageSerializer
 from reporting.selectors import published_results
+from reporting.serializers import DataPageSerializer, ErrorSerializer, KpiPageSerializer, MunicipalityPageSerializer
 
 TAG = "Öppna data (Kolada v3)"
 CSV_FILENAME = "publicerade-varden.csv"

@@ -3,4 +3,4 @@
 
 from django.views.generic import TemplateView
 
-accessibility = TemplateView.as_view(template_name="accessibility.html")
+accessibility = TemplateView.as_view(template_name="core/accessibility.html")

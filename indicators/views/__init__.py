@@ -1,0 +1,1 @@
+"""The analysts' pages, one module per area; routed in indicators/urls.py."""

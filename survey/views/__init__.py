@@ -1,0 +1,1 @@
+"""The survey's pages, one module per area; routed in survey/urls.py."""
