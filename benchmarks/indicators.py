@@ -120,7 +120,7 @@ def build_demo() -> None:
     from survey.demo import demo_random, seed_earlier_round
     from survey.demo_targets import yes_share
     from survey.models import SurveyRound
-    from survey.register import load_register
+    from survey.services.register import load_register
 
     call_command("migrate", verbosity=0)
     load_register()

@@ -143,7 +143,7 @@ def main() -> None:
     from django.urls import reverse
 
     from accounts.models import User
-    from survey.register import load_register
+    from survey.services.register import load_register
 
     setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
     started = time.perf_counter()

@@ -144,7 +144,7 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # How long an invitation's personal link to set a password works.
 INVITATION_LINK_DAYS = env.int("INVITATION_LINK_DAYS", default=14)
-# Uploads (questionnaires, contact persons, imports): see survey/uploads.py. A larger file is
+# Uploads (questionnaires, contact persons, imports): see core/uploads.py. A larger file is
 # dropped while it arrives; the request body without files stays small (autosaves are a few kB).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [

@@ -81,7 +81,7 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
 
 def read_table(data: bytes, filename: str, required: Sequence[str]) -> tuple[list[dict[str, str]], list[FormError]]:
     """The file's rows (see `read_rows`), or what stops an import before any row is checked: a
-    refused file (see survey/uploads.py), one that cannot be read, a formula in a cell, or a
+    refused file (see core/uploads.py), one that cannot be read, a formula in a cell, or a
     required column missing from the header (row 1)."""
     try:
         rows, formulas = _read(data, filename)

@@ -9,13 +9,13 @@ anything is written, so nothing is imported until the whole file is clean."""
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import record_event
-from core.tables import FormError, read_table, row_error
+from core.imports import ImportReport, committing, read_import
+from core.tables import row_error
 from indicators.models import Indicator, IndicatorVersion, Publication, UnitResult
 from indicators.services import aggregate_results
 from survey.models import ReportingUnit
@@ -28,18 +28,11 @@ LARGEST_VALUE = Decimal(10) ** 12
 
 
 @dataclass
-class ImportReport:
-    rows: int = 0
+class HistoryImportReport(ImportReport):
     values: int = 0  # rows imported (or, in a dry run, that would be), those without a value included
     years: list[int] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)
     published_years: list[int] = field(default_factory=list)  # their published values change only by a revision
-    errors: list[FormError] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def parse_value(text: str, *, kind: str) -> tuple[bool, Decimal | None]:
@@ -67,15 +60,14 @@ def _parse_year(text: str) -> int | None:
     return int(text)
 
 
-def import_results(*, data: bytes, filename: str, user: User | None, dry_run: bool = False) -> ImportReport:
+def import_results(*, data: bytes, filename: str, user: User | None, dry_run: bool = False) -> HistoryImportReport:
     """Checks every row and, when all are right and it is not a dry run, replaces the results of
     the file's indicator-years with its values and recomputes the aggregates of its years.
 
     A published year may be imported into: its published values change only when a revision is
     published (`indicators.publication.publish_year`)."""
-    report = ImportReport(dry_run=dry_run)
-    rows, report.errors = read_table(data, filename, REQUIRED_COLUMNS)
-    report.rows = len(rows)
+    report = HistoryImportReport(dry_run=dry_run)
+    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, report=report)
     if report.errors:
         return report
 
@@ -86,11 +78,8 @@ def import_results(*, data: bytes, filename: str, user: User | None, dry_run: bo
     row_of: dict[tuple[int, str, str], int] = {}
     values: dict[tuple[int, str, str], Decimal | None] = {}
 
-    for index, row in enumerate(rows):
-        number = index + 2  # the header is row 1
-        cells = {column: (row.get(column) or "").strip() for column in REQUIRED_COLUMNS}
-        if not any(cells.values()):
-            continue
+    for row in rows:
+        number, cells = row.number, row
         year = _parse_year(cells["year"])
         if year is None:
             report.errors.append(row_error(number, "year", _("Write a year such as 2017.")))
@@ -160,7 +149,7 @@ def import_results(*, data: bytes, filename: str, user: User | None, dry_run: bo
         return report
 
     now = timezone.now()
-    with transaction.atomic():
+    with committing(report):
         for year, code in pairs:
             UnitResult.objects.filter(year=year, indicator=indicators[code]).delete()
         UnitResult.objects.bulk_create(

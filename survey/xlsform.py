@@ -276,7 +276,7 @@ class _Reader:
 
 def formula_cells(data: bytes) -> list[FormError]:
     """The formula cells of a workbook. pyxform would take the result Excel stored with a formula;
-    the form must hold the text itself (as the imports of survey/imports.py require)."""
+    the form must hold the text itself (as every table import requires, core/tables.py)."""
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     errors = []
     try:

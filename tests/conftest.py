@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import two_factor
 from config.celery import app as celery_app
 from survey.models import SurveyRound
-from survey.register import load_register
+from survey.services.register import load_register
 
 from .factories import UserFactory, ensure_register
 

@@ -2,7 +2,7 @@ import factory
 
 from accounts.models import User
 from survey.models import County, ReportingUnit, UnitAssignment
-from survey.register import load_register
+from survey.services.register import load_register
 
 PASSWORD = "ett-langt-testlosenord"
 

@@ -3,6 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from indicators import history
@@ -21,4 +23,8 @@ def history_import(request: HttpRequest) -> HttpResponse:
         report = history.import_results(
             data=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
         )
-    return render(request, "indicators/history_import.html", {"form": form, "report": report})
+    links = [
+        (reverse("indicators:year-results", kwargs={"year": year}), _("Results %(year)s") % {"year": year})
+        for year in (report.years if report else [])
+    ]
+    return render(request, "indicators/history_import.html", {"form": form, "report": report, "done_links": links})

@@ -1,7 +1,6 @@
 """Contact persons of reporting units: edited one by one, or imported from a file."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -11,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import record_event
-from core.tables import FormError, read_table, row_error
+from core.imports import ImportReport, Row, committing, read_import
+from core.tables import FormError, row_error
 from survey.models import Contact, Invitation, ReportingUnit
 
 REQUIRED_COLUMNS = ("unit_code", "name", "email")
@@ -56,25 +56,17 @@ def delete_contact(*, contact: Contact, user: User) -> None:
 
 
 @dataclass
-class ContactImportReport:
-    rows: int = 0
+class ContactImportReport(ImportReport):
     created: int = 0
     updated: int = 0
-    errors: list[FormError] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
-def _check_row(row: Mapping[str, str], number: int, units: dict[str, ReportingUnit],
-               seen: dict[tuple[str, str], int]) -> tuple[list[FormError], dict | None]:  # fmt: skip
+def _check_row(
+    row: Row, units: dict[str, ReportingUnit], seen: dict[tuple[str, str], int]
+) -> tuple[list[FormError], dict | None]:
     errors = []
-    unit_code = (row.get("unit_code") or "").strip()
-    name = (row.get("name") or "").strip()
-    email = (row.get("email") or "").strip().lower()
-    role_word = (row.get("role") or "").strip().lower()
+    number = row.number
+    unit_code, name, email, role_word = row["unit_code"], row["name"], row["email"].lower(), row["role"].lower()
     if unit_code not in units:
         errors.append(
             row_error(number, "unit_code", _("There is no unit with the code %(code)s.") % {"code": unit_code})
@@ -105,23 +97,20 @@ def import_contacts(*, data: bytes, filename: str, user: User, dry_run: bool = F
     with its column and nothing is imported until the whole file is clean. A contact that exists
     (same unit and e-mail address) gets the file's name and role."""
     report = ContactImportReport(dry_run=dry_run)
-    rows, report.errors = read_table(data, filename, REQUIRED_COLUMNS)
+    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, report=report)
     if report.errors:
         return report
     units = {unit.code: unit for unit in ReportingUnit.objects.all()}
     seen: dict[tuple[str, str], int] = {}
     valid = []
-    for index, row in enumerate(rows):
-        if not any((value or "").strip() for value in row.values()):
-            continue
-        report.rows += 1
-        errors, values = _check_row(row, index + 2, units, seen)
+    for row in rows:
+        errors, values = _check_row(row, units, seen)
         report.errors += errors
         if values:
             valid.append(values)
     if report.errors or dry_run:
         return report
-    with transaction.atomic():
+    with committing(report):
         existing = {(c.unit_id, c.email): c for c in Contact.objects.filter(unit__in=[v["unit"] for v in valid])}
         new, changed = [], []
         for values in valid:

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from survey import access, imports, services
+from survey import access, services
 from survey.forms import AnswerImportForm, QuestionnaireUploadForm
 from survey.models import SurveyRound
+from survey.services.answer_import import import_answers
 from survey.xlsform import XLSFormInvalid, read_xlsform
 
 
@@ -61,7 +62,7 @@ def answers_import(request: HttpRequest, year: int) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = imports.import_answers(
+        report = import_answers(
             data=upload.read(),
             filename=upload.name,
             survey_round=survey_round,

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from survey.imports import import_answers
 from survey.models import Answer, AnswerChange, PartSubmission, SurveyRound
+from survey.services.answer_import import import_answers
 
 from .test_answering import COMPLETE_VINR
 

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.db import IntegrityError
 
 from survey.models import County, GroupMembership, ReportingUnit
-from survey.register import load_register
 from survey.selectors import reporting_units_for_year, reporting_units_on
+from survey.services.register import load_register
 
 pytestmark = pytest.mark.django_db
 

@@ -1,23 +1,23 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from accounts.commands import command_user
 from accounts.models import User
-from survey.imports import import_answers
+from core.imports import ImportCommand
 from survey.models import SurveyRound
+from survey.services.answer_import import import_answers
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Imports answers in long form (unit_code, question_code, value[, submitted_at]) from CSV or XLSX. "
         "Nothing is imported unless every row is valid."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
+        super().add_arguments(parser)
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--dry-run", action="store_true", help="Check every row and import nothing.")
         parser.add_argument("--as", dest="email", help="The coordinator the changes are recorded for.")
 
     def handle(self, *args: object, file: Path, year: int, dry_run: bool, email: str | None, **options: object) -> None:
@@ -28,12 +28,9 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError("An import is recorded for a coordinator: create one, or name one with --as.")
         report = import_answers(
-            data=file.read_bytes(), filename=file.name, survey_round=survey_round, user=user, dry_run=dry_run
+            data=self.read_file(file), filename=file.name, survey_round=survey_round, user=user, dry_run=dry_run
         )
-        for error in report.errors:
-            self.stderr.write(str(error))
-        if report.errors:
-            raise CommandError(f"{len(report.errors)} problem(s); nothing was imported.")
+        self.check_report(report)
         verb = "would import" if dry_run else "imported"
         self.stdout.write(
             f"{report.rows} rows: {verb} {report.answers} answers for {report.units} units, "

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from survey.register import load_register
+from survey.services.register import load_register
 
 
 class Command(BaseCommand):

@@ -6,16 +6,16 @@ rolls everything back, so nothing is imported until the whole file is clean, and
 same import rolled back at the end."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.tables import FormError, read_table, row_error
+from core.imports import ImportReport, committing, read_import
+from core.tables import row_error
 from survey.models import AnswerChange, Part, Question, Response, SurveyRound
 from survey.services.responses import Change, PartIncomplete, ResponseClosed, save_answers, submit_part
 
@@ -23,17 +23,10 @@ REQUIRED_COLUMNS = ("unit_code", "question_code", "value")
 
 
 @dataclass
-class ImportReport:
-    rows: int = 0
+class AnswerImportReport(ImportReport):
     answers: int = 0
     units: int = 0
     submitted_parts: int = 0
-    errors: list[FormError] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def _parse_moment(text: str) -> datetime | None:
@@ -53,10 +46,9 @@ def _parse_moment(text: str) -> datetime | None:
 
 def import_answers(
     *, data: bytes, filename: str, survey_round: SurveyRound, user: User, dry_run: bool = False
-) -> ImportReport:
-    report = ImportReport(dry_run=dry_run)
-    rows, report.errors = read_table(data, filename, REQUIRED_COLUMNS)
-    report.rows = len(rows)
+) -> AnswerImportReport:
+    report = AnswerImportReport(dry_run=dry_run)
+    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, report=report)
     if report.errors:
         return report
 
@@ -65,10 +57,9 @@ def import_answers(
     changes: dict[str, dict[str, Change]] = defaultdict(dict)
     row_of: dict[tuple[str, str], int] = {}
     submitted: dict[tuple[str, Part], tuple[datetime, int]] = {}
-    for index, row in enumerate(rows):
-        number = index + 2
-        unit_code, code = (row.get("unit_code") or "").strip(), (row.get("question_code") or "").strip()
-        value = (row.get("value") or "").strip()
+    for row in rows:
+        number = row.number
+        unit_code, code, value = row["unit_code"], row["question_code"], row["value"]
         if not unit_code and not code and not value:
             continue
         if unit_code not in responses:
@@ -92,14 +83,14 @@ def import_answers(
             continue
         row_of[unit_code, code] = number
         changes[unit_code][code] = Change(value)
-        if moment_text := (row.get("submitted_at") or "").strip():
+        if moment_text := row["submitted_at"]:
             moment = _parse_moment(moment_text)
             if moment is None:
                 report.errors.append(row_error(number, "submitted_at", _("Write a date such as 2024-03-01.")))
             else:
                 submitted[unit_code, questions[code].part] = (moment, number)
 
-    with transaction.atomic():
+    with committing(report):
         for unit_code, unit_changes in changes.items():
             response = responses[unit_code]
             try:
@@ -126,7 +117,4 @@ def import_answers(
                     )
             except ResponseClosed as closed:
                 report.errors.append(row_error(number, "submitted_at", str(closed)))
-        if report.errors or dry_run:
-            transaction.set_rollback(True)
-    report.errors.sort(key=lambda error: error.row or 0)
     return report
