@@ -52,7 +52,8 @@ class PlainFormulaWorksheet(Worksheet):
     """A worksheet that writes formulas as given. xlsxwriter runs about 30 regular expressions over
     every formula to prefix Excel 365's dynamic-array functions with `_xlfn.`; the results file uses
     only INDEX, MATCH, IF, IFERROR, ISNUMBER and NA, and this makes its start page about ten times
-    faster to write. (A documented extension point: `add_worksheet(worksheet_class=...)`.)"""
+    faster to write. (A documented extension point: `add_worksheet(worksheet_class=...)`; the private
+    method it overrides is checked by tests/core/test_spreadsheets.py.)"""
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula
@@ -160,7 +161,8 @@ class Renderer:
             self.write_string(sheet, 0, col, str(text), "header")
         # Numbers are nearly every cell: they skip the dispatch of write_value and the A1-notation
         # wrapper of xlsxwriter's public write_number (its private twin takes the same arguments;
-        # XlsxWriter is pinned), which makes the data sheets about a fifth faster.
+        # XlsxWriter is pinned; tests/core/test_spreadsheets.py checks it), which makes the data sheets
+        # about a fifth faster.
         write_number, write_string, write_value = sheet._write_number, sheet._write_string, self.write_value
         text_format = self.formats["text"]
         number_formats = [self.formats[key] for key in formats]
