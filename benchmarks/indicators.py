@@ -6,7 +6,7 @@ demo data, and for 10 and 100 times as many units, in a throwaway SQLite databas
 Builds the demo data as `make run` does (the shipped register and questionnaires, the catalogue's
 versions, the demo's answers for 2016–2025), then times
 
-- end to end: `indicators.services.compute_indicators(years=2016..2025)`;
+- end to end: `indicators.services.computation.compute_indicators(years=2016..2025)`;
 - the pure computation: the loading query (`load_answers`), evaluating every rule for every unit
   (`indicators.compute.unit_values`) and the aggregates in memory (`indicators.aggregate.aggregate`);
 - the store: writing the unit values (`store_unit_results`) and the aggregates (`aggregate_results`).
@@ -137,7 +137,7 @@ def build_demo() -> None:
 def replicate(loaded, areas, clones: dict[int, list[int]]):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
     """The loaded answers and the areas with every unit also under its clones' ids (copies of its
     answers: the same work per unit as for a real one)."""
-    from indicators.services import LoadedAnswers
+    from indicators.services.computation import LoadedAnswers
 
     units, answers, submitted = defaultdict(set), defaultdict(dict), defaultdict(dict)
     new_areas = {}
@@ -224,7 +224,7 @@ def aggregate_values(values, versions, areas) -> int:  # type: ignore[no-untyped
 def store(values, versions) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
     from django.utils import timezone
 
-    from indicators.services import aggregate_results, store_unit_results
+    from indicators.services.computation import aggregate_results, store_unit_results
 
     store_unit_results(years=YEARS, versions=versions, values=values, now=timezone.now())
     aggregate_results(years=YEARS)
@@ -232,7 +232,7 @@ def store(values, versions) -> None:  # type: ignore[no-untyped-def]  # noqa: AN
 
 def print_figures() -> None:
     from indicators.models import AggregateResult
-    from indicators.published_figures import PUBLISHED
+    from indicators.selectors.published_figures import PUBLISHED
 
     national = {
         (a.indicator.code, a.year): a
@@ -269,7 +269,7 @@ def main() -> None:
     django.setup()
     logging.getLogger("celery").setLevel(logging.WARNING)  # the recomputation tasks that loading runs inline
     from indicators.models import UnitResult
-    from indicators.services import _computed_versions, areas_of_units, compute_indicators, load_answers
+    from indicators.services.computation import _computed_versions, areas_of_units, compute_indicators, load_answers
 
     started = time.perf_counter()
     print(f"Building the demo data for {YEARS[0]}–{YEARS[-1]} in {workdir} …")

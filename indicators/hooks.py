@@ -14,15 +14,6 @@ logger = logging.getLogger(__name__)
 GATHER_SECONDS = 30
 
 
-def recompute_year(*, year: int) -> None:
-    """Queues the year's recomputation now (an analyst's change, who waits to see it). With the
-    queue down, the hourly job catches up."""
-    try:
-        compute_indicators.delay(year)
-    except QUEUE_DOWN_ERRORS:
-        logger.warning("The task queue is unreachable; the indicators of %s are recomputed by the hourly job.", year)
-
-
 def recompute_year_soon(*, year: int) -> None:
     """Queues the year's recomputation to start in GATHER_SECONDS, unless one is queued that has
     not started yet: that one reads this change too (the task clears the mark as it starts).

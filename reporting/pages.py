@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.text import swedish_sort_key
 from indicators.aggregate import COUNTRY, Area
 from indicators.models import IndicatorVersion, Publication
-from indicators.selectors import fulfilment_text, plain_number, unit_value_text
+from indicators.selectors.results import fulfilment_text, plain_number, unit_value_text
 from reporting.page_charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
 from reporting.selectors import Figure, PublishedYear, published_results
 from reporting.summary import unit_summary

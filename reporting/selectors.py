@@ -13,7 +13,7 @@ from django.db.models import Max
 
 from indicators.aggregate import Area, Figure, Tally, aggregate
 from indicators.models import IndicatorVersion, Publication, PublishedValue
-from indicators.services import areas_of_units
+from indicators.services.computation import areas_of_units
 
 
 @dataclass

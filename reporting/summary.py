@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from indicators.models import IndicatorVersion
-from indicators.selectors import plain_number
+from indicators.selectors.results import plain_number
 
 
 @dataclass(frozen=True)

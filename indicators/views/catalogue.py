@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from indicators import catalogue
 from indicators.forms import VersionForm
 from indicators.models import IndicatorVersion
+from indicators.services import catalogue
 from survey import access
 
 

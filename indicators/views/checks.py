@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from indicators import check_selectors, checks
 from indicators.forms import FlagForm, ResolveForm
 from indicators.models import ResultCheck
+from indicators.selectors import checks as check_selectors
+from indicators.services import checks
 from survey import access
 
 

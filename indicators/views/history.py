@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from indicators import history
 from indicators.forms import HistoryImportForm
+from indicators.services import history
 from survey import access
 
 

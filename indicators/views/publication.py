@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from indicators import publication, selectors
 from indicators.forms import PublishForm
+from indicators.selectors import results as selectors
+from indicators.services import publication
 from survey import access
 
 

@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators import selectors, services
+from indicators.selectors import results as selectors
+from indicators.services import computation
 from survey import access
 
 
@@ -34,7 +35,7 @@ def year_results(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def year_compute(request: HttpRequest, year: int) -> HttpResponse:
     access.require_analyst(request.user)
-    report = services.compute_indicators(years=[year])
+    report = computation.compute_indicators(years=[year])
     messages.success(
         request,
         _("The results of %(year)d were computed again: %(values)d unit values, %(aggregates)d aggregates.")

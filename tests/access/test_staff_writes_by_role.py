@@ -5,8 +5,8 @@ may act, the same request does change something (so the requests below are ones 
 import pytest
 from django.urls import reverse
 
-from indicators import catalogue
 from indicators.models import IndicatorVersion, ResultCheck, UnitResult
+from indicators.services import catalogue
 from reporting.models import Export
 from survey.models import Contact
 

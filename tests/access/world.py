@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import ResultCheck, UnitResult
-from indicators.publication import publish_year
+from indicators.services.publication import publish_year
 from reporting.models import Export
 from survey.models import Contact, Part, ReportingUnit, Response, SurveyRound
 from survey.services import Change, save_answers, submit_part

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from indicators.models import Indicator, UnitResult
-from indicators.publication import publish_year
+from indicators.services.publication import publish_year
 from survey.models import ReportingUnit, Response, SurveyRound
 from tests.browser.helpers import log_in_staff, page_says, wait_across_load
 from tests.factories import PASSWORD, UserFactory

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from indicators.models import Indicator, UnitResult
-from indicators.publication import publish_year
+from indicators.services.publication import publish_year
 from survey.models import Answer, PartSubmission, ReportingUnit, Response
 from tests.browser.helpers import log_in, log_in_staff, wait
 from tests.factories import UserFactory

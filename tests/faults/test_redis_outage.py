@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from indicators.models import UnitResult
-from indicators.services import compute_indicators
+from indicators.services.computation import compute_indicators
 from indicators.tasks import compute_recent_years
 from survey.models import Answer, OutgoingEmail, PartSubmission, Response
 from survey.tasks import flush_outbox, send_outgoing_email

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
-from indicators.catalogue import CatalogueError, change_version, load_catalogue
 from indicators.models import IndicatorVersion, UnitResult
-from indicators.services import compute_indicators
+from indicators.services.catalogue import CatalogueError, change_version, load_catalogue
+from indicators.services.computation import compute_indicators
 from indicators.tasks import compute_indicators as compute_task
 from survey.models import Response
 from survey.services import Change, save_answers, submit_part

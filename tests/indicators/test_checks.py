@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
-from indicators import check_selectors
-from indicators.checks import CheckError, confirm_results, flag_result, resolve_flag
 from indicators.models import Indicator, IndicatorVersion, Publication, ResultCheck, UnitResult
-from indicators.services import compute_indicators
+from indicators.selectors import checks as check_selectors
+from indicators.services.checks import CheckError, confirm_results, flag_result, resolve_flag
+from indicators.services.computation import compute_indicators
 from survey.models import Part, ReportingUnit, Response, SurveyRound
 from survey.services import Change, extend_deadline, reopen_part, save_answers, submit_part
 from tests.factories import UserFactory

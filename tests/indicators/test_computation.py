@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from indicators.models import AggregateResult, UnitResult
-from indicators.services import compute_indicators
+from indicators.services.computation import compute_indicators
 from indicators.tasks import compute_indicators as compute_task
 from survey.models import GroupMembership, PartSubmission, Response
 from survey.services import Change, reopen_part, save_answers, submit_part
@@ -131,7 +131,7 @@ def test_the_hourly_job_recomputes_the_years_whose_answers_still_change(coordina
 
     from django.utils import timezone
 
-    from indicators.services import recent_years
+    from indicators.services.computation import recent_years
     from indicators.tasks import compute_recent_years
 
     round_ = load_round_2024()

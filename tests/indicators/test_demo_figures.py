@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from indicators.models import AggregateResult, Indicator, IndicatorVersion
-from indicators.services import compute_indicators
+from indicators.services.computation import compute_indicators
 from survey.demo import ShareDraws, demo_random
 from survey.demo_targets import ACTORS, TARGETS, question_shares, target
 

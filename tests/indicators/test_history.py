@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from core.models import AuditEvent
-from indicators.history import import_results
 from indicators.models import AggregateResult, UnitResult
-from indicators.published_figures import PUBLISHED
+from indicators.selectors.published_figures import PUBLISHED
+from indicators.services.history import import_results
 from survey.selectors import reporting_units_for_year
 
 from .history_helpers import CODES, csv_bytes, make_version, make_versions

@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from core.models import AuditEvent
-from indicators.history import import_results
 from indicators.models import Publication, PublishedValue, RevisionChange, UnitResult
-from indicators.publication import PublicationError, plan_publication, publish_year
-from indicators.services import compute_indicators
+from indicators.services.computation import compute_indicators
+from indicators.services.history import import_results
+from indicators.services.publication import PublicationError, plan_publication, publish_year
 from survey.models import Response
 from survey.services import Change, reopen_part, save_answers, submit_part
 from tests.survey.round_helpers import load_round_2024

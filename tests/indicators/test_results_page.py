@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators.history import import_results
 from indicators.models import Publication, PublishedValue, UnitResult
-from indicators.publication import publish_year
+from indicators.services.history import import_results
+from indicators.services.publication import publish_year
 from survey.models import Response
 from tests.survey.round_helpers import load_round_2024
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators.catalogue import load_catalogue
 from indicators.rules import QuestionInfo, questions_of_form, rule_problems
+from indicators.services.catalogue import load_catalogue
 from survey.models import SurveyRound
 from survey.services import QuestionnaireConflict, load_questionnaire
 from survey.xlsform import read_xlsform

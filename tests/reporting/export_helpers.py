@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from indicators.history import import_results
 from indicators.models import IndicatorVersion
-from indicators.publication import publish_year
+from indicators.services.history import import_results
+from indicators.services.publication import publish_year
 from survey.models import PartSubmission, Response
 from survey.selectors import reporting_units_for_year
 from tests.indicators.history_helpers import csv_bytes, make_versions

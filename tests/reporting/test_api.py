@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, UnitResult
-from indicators.publication import publish_year
+from indicators.services.publication import publish_year
 from reporting.kolada import csv_text
 from survey.models import GroupMembership, ReportingUnit
 from tests.indicators.history_helpers import make_version

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from indicators.models import Indicator, IndicatorVersion, Publication, UnitResult
-from indicators.publication import publish_year
+from indicators.services.publication import publish_year
 from reporting.page_charts import Series, trend_chart
 from reporting.summary import unit_summary
 from survey.models import ReportingUnit

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from indicators.models import UnitResult
-from indicators.services import compute_indicators, recent_years
+from indicators.services.computation import compute_indicators, recent_years
 from survey.models import SurveyRound
 
 

@@ -5,7 +5,7 @@ from django.core.management.base import CommandError, CommandParser
 from accounts.commands import command_user
 from accounts.models import User
 from core.imports import ImportCommand
-from indicators.history import import_results
+from indicators.services.history import import_results
 
 
 class Command(ImportCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators.catalogue import CatalogueError, load_catalogue
+from indicators.services.catalogue import CatalogueError, load_catalogue
 
 
 class Command(BaseCommand):

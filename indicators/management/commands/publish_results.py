@@ -4,7 +4,7 @@ from django.utils import timezone
 from accounts.commands import command_user
 from accounts.models import User
 from indicators.models import Publication, UnitResult
-from indicators.publication import PublicationError, publish_year
+from indicators.services.publication import PublicationError, publish_year
 from survey.models import SurveyRound
 
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import record_event
-from indicators.check_selectors import check_state
 from indicators.models import IndicatorVersion, ResultCheck
+from indicators.selectors.checks import check_state
 from survey.models import ReportingUnit
 
 

@@ -4,6 +4,7 @@ the analysts' changes to a year's definition, and what the catalogue pages read.
 A version that an analyst has changed in the UI (`updated_by` set) is kept by a later load
 unless it is forced. Every rule is checked against its year's questionnaire where there is one."""
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,14 +19,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import record_event
+from core.queue import QUEUE_DOWN_ERRORS, task
 from core.tables import read_rows
-from indicators.hooks import recompute_year
 from indicators.models import Indicator, IndicatorVersion
 from indicators.rules import QuestionInfo, labelled, questions_of_year, rule_problems
 from survey.expressions import ExpressionError, parse
 from survey.models import SurveyRound
 
-CATALOGUE = Path(__file__).resolve().parent / "data" / "indicators.csv"
+CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "indicators.csv"
 COLUMNS = ("code", "kind", "part", "title_sv", "rule", "aggregation", "first_year", "last_year",
            "desired_direction", "comparability_note", "description_sv", "rule_text_sv")  # fmt: skip
 # The fields of a version an analyst edits, in the order of the form.
@@ -74,6 +75,18 @@ class _Row:
     def version_values(self, year: int) -> dict[str, str]:
         notes = [note for key, note in self.notes.items() if key in (None, year)]
         return {**self.values, "comparability_note": " ".join(notes)}
+
+
+logger = logging.getLogger(__name__)
+
+
+def recompute_year(*, year: int) -> None:
+    """Queues the year's recomputation now (an analyst's change, who waits to see it). With the
+    queue down, the hourly job catches up."""
+    try:
+        task("indicators.tasks.compute_indicators").delay(year)
+    except QUEUE_DOWN_ERRORS:
+        logger.warning("The task queue is unreachable; the indicators of %s are recomputed by the hourly job.", year)
 
 
 def _sentence(text: str) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorVersion, Publication, PublishedValue, ResultCheck, UnitResult
-from indicators.selectors import fulfilment_text
+from indicators.selectors.results import fulfilment_text
 from survey import form_logic
 from survey.expressions import ExpressionError, parse
 from survey.models import Answer, PartSubmission, Question, ReportingUnit, Response

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import record_event
 from indicators.models import Indicator, IndicatorVersion, Publication, PublishedValue, RevisionChange, UnitResult
-from indicators.selectors import unit_value_text
+from indicators.selectors.results import unit_value_text
 from survey.models import ReportingUnit
 
 

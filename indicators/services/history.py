@@ -17,7 +17,7 @@ from core.audit import record_event
 from core.imports import ImportReport, committing, read_import
 from core.tables import row_error
 from indicators.models import Indicator, IndicatorVersion, Publication, UnitResult
-from indicators.services import aggregate_results
+from indicators.services.computation import aggregate_results
 from survey.models import ReportingUnit
 from survey.selectors import reporting_units_for_year
 
@@ -65,7 +65,7 @@ def import_results(*, data: bytes, filename: str, user: User | None, dry_run: bo
     the file's indicator-years with its values and recomputes the aggregates of its years.
 
     A published year may be imported into: its published values change only when a revision is
-    published (`indicators.publication.publish_year`)."""
+    published (`indicators.services.publication.publish_year`)."""
     report = HistoryImportReport(dry_run=dry_run)
     rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, report=report)
     if report.errors:
