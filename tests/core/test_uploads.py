@@ -21,7 +21,7 @@ from survey.models import AnswerChange, Contact, SurveyRound
 
 pytestmark = pytest.mark.django_db
 
-SHIPPED_FORM = Path(__file__).resolve().parents[1] / "survey" / "questionnaires" / "vinr-2024.md"
+SHIPPED_FORM = Path(__file__).resolve().parents[2] / "survey" / "questionnaires" / "vinr-2024.md"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"This program cannot be run in DOS mode."
 BILLION_LAUGHS = (
