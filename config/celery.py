@@ -14,7 +14,7 @@ app.conf.beat_schedule = {
     # Reminders are due on days before a unit's deadline; hourly, so a missed run is made up soon.
     "send-due-reminders": {"task": "survey.tasks.send_due_reminders", "schedule": crontab(minute=5)},
     # E-mails written while the queue was down go out once it is back.
-    "flush-outbox": {"task": "survey.tasks.flush_outbox", "schedule": 60.0},
+    "flush-outbox": {"task": "core.tasks.flush_outbox", "schedule": 60.0},
     # Indicators of rounds whose answers still change, should a recomputation have been lost.
     "compute-recent-indicators": {"task": "indicators.tasks.compute_recent_years", "schedule": crontab(minute=35)},
     # Exports whose task was lost (queue down at the start, worker killed) are queued again.

@@ -110,7 +110,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ACKS_LATE = True
 # With Redis down, enqueueing fails within seconds instead of hanging the request; the e-mail
-# outbox (survey/outbox.py) sends what was written meanwhile once Redis is back.
+# outbox (core/outbox.py) sends what was written meanwhile once Redis is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # With acks_late, a task whose worker died is delivered again once this many seconds passed since it

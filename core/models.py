@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
@@ -21,3 +22,43 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.code}"
+
+
+class OutgoingEmail(models.Model):
+    """The outbox. Every e-mail to a contact is a row first, written in the same transaction as
+    what caused it: if the queue is down the row waits and goes out later (nothing lost), and
+    `key` plus the claim before sending make sure it goes only once (nothing twice)."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        REMINDER = "reminder", _("Reminder")
+        REOPENED = "reopened", _("Part reopened")
+        RECEIPT = "receipt", _("Receipt")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    round = models.ForeignKey(
+        "survey.SurveyRound", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    unit = models.ForeignKey(
+        "survey.ReportingUnit", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    contact = models.ForeignKey(
+        "survey.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "survey_outgoingemail"  # kept from when the outbox lived in the survey app
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to}"

@@ -4,8 +4,9 @@ from collections.abc import Mapping
 
 from django.conf import settings
 
-from survey.models import Answer, OutgoingEmail, PartSubmission
-from survey.outbox import render_email
+from core.models import OutgoingEmail
+from core.outbox import render_email
+from survey.models import Answer, PartSubmission
 from survey.questionnaire_cache import round_questions
 
 

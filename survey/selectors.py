@@ -4,18 +4,8 @@ from datetime import date, datetime
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from core.models import AuditEvent
-from survey.models import (
-    Answer,
-    Contact,
-    Invitation,
-    OutgoingEmail,
-    Part,
-    PartSubmission,
-    ReportingUnit,
-    Response,
-    SurveyRound,
-)
+from core.models import AuditEvent, OutgoingEmail
+from survey.models import Answer, Contact, Invitation, Part, PartSubmission, ReportingUnit, Response, SurveyRound
 
 
 def default_opening_day(year: int) -> date:

@@ -1,21 +1,7 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 from django.utils import timezone
 
-from survey import outbox
 from survey.services import reminders
-
-
-# No result to keep, and none to wait for: enqueueing then needs only the broker.
-@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5, ignore_result=True)
-def send_outgoing_email(email_id: int) -> None:
-    outbox.send_outgoing(email_id=email_id)
-
-
-@shared_task(ignore_result=True)
-def flush_outbox() -> int:
-    return outbox.flush_outbox()
 
 
 @shared_task(ignore_result=True)

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.audit import record_event
-from survey.models import Contact, Invitation, OutgoingEmail, Response, SurveyRound, UnitAssignment
-from survey.outbox import queue_emails, render_email
+from core.models import OutgoingEmail
+from core.outbox import queue_emails, render_email
+from survey.models import Contact, Invitation, Response, SurveyRound, UnitAssignment
 
 # A contact may ask for a new link this often at most, so that a leaked old link cannot flood them.
 RENEWAL_INTERVAL = timedelta(minutes=5)

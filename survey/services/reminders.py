@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.audit import record_event
-from survey.models import Contact, OutgoingEmail, SurveyRound
-from survey.outbox import queue_emails, render_email
+from core.models import OutgoingEmail
+from core.outbox import queue_emails, render_email
+from survey.models import Contact, SurveyRound
 from survey.selectors import ReminderStatus, ReminderTarget, units_to_remind
 
 

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import record_event
+from core.models import OutgoingEmail
+from core.outbox import queue_emails, render_email
 from survey import form_logic, hooks, questionnaire_cache
 from survey.access import can_answer_after_closing
-from survey.models import Answer, AnswerChange, Contact, OutgoingEmail, Part, PartSubmission, Question, Response
+from survey.models import Answer, AnswerChange, Contact, Part, PartSubmission, Question, Response
 from survey.notifications import receipt_email
-from survey.outbox import queue_emails, render_email
 
 
 class ResponseClosed(Exception):

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.models import OutgoingEmail
 from survey import access
 from survey.forms import ContactForm, ContactImportForm, ReminderDaysForm, ReminderForm
-from survey.models import Contact, OutgoingEmail, SurveyRound
+from survey.models import Contact, SurveyRound
 from survey.selectors import round_contact_rows, units_to_remind
 from survey.services import contacts as contact_services
 from survey.services import invitations, reminders

@@ -12,11 +12,12 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.models import OutgoingEmail
+from core.tasks import flush_outbox, send_outgoing_email
 from indicators.models import UnitResult
 from indicators.services.computation import compute_indicators
 from indicators.tasks import compute_recent_years
-from survey.models import Answer, OutgoingEmail, PartSubmission, Response
-from survey.tasks import flush_outbox, send_outgoing_email
+from survey.models import Answer, PartSubmission, Response
 from tests.factories import UserFactory
 from tests.survey.round_helpers import COMPLETE_VINR
 

@@ -12,9 +12,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from survey import outbox
-from survey.models import OutgoingEmail
-from survey.tasks import flush_outbox, send_outgoing_email
+from core import outbox
+from core.models import OutgoingEmail
+from core.tasks import flush_outbox, send_outgoing_email
 
 from .round_helpers import add_contact, load_round_2024
 
@@ -41,7 +41,7 @@ def dead_queue():
     """Enqueueing an e-mail goes to a broker that is not running."""
     app = dead_app()
     with mock.patch.object(
-        send_outgoing_email, "delay", lambda *args: app.send_task("survey.tasks.send_outgoing_email", args)
+        send_outgoing_email, "delay", lambda *args: app.send_task("core.tasks.send_outgoing_email", args)
     ):
         yield
 
@@ -75,7 +75,7 @@ def test_with_the_queue_down_the_request_succeeds_and_the_email_goes_out_once_it
 
 def test_the_dead_queue_error_is_the_one_the_outbox_expects():
     with pytest.raises(outbox.QUEUE_DOWN_ERRORS):
-        dead_app().send_task("survey.tasks.send_outgoing_email", (1,))
+        dead_app().send_task("core.tasks.send_outgoing_email", (1,))
 
 
 def test_an_email_with_a_known_key_is_not_queued_again(django_capture_on_commit_callbacks):
@@ -104,7 +104,7 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_after_a_while():
 
 def test_a_failed_send_stays_in_the_outbox_with_the_error_and_goes_out_later():
     email = queue_one()
-    with mock.patch("survey.outbox.EmailMessage.send", side_effect=SMTPException("421 try later")):
+    with mock.patch("core.outbox.EmailMessage.send", side_effect=SMTPException("421 try later")):
         assert outbox.flush_outbox() == 0
     email.refresh_from_db()
     assert (email.sent_at, email.attempts, email.last_error) == (None, 1, "421 try later")

@@ -8,7 +8,8 @@ from django.core import mail
 from django.db import connection, connections
 from django.urls import reverse
 
-from survey.models import OutgoingEmail, PartSubmission, Response
+from core.models import OutgoingEmail
+from survey.models import PartSubmission, Response
 from survey.services import Change, save_answers
 from survey.services.reminders import due_reminder_day, send_due_reminders
 

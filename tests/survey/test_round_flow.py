@@ -5,7 +5,8 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from survey.models import Contact, OutgoingEmail, Response
+from core.models import OutgoingEmail
+from survey.models import Contact, Response
 from survey.services import Change, extend_deadline, reopen_part, save_answers, submit_part
 from survey.services.reminders import send_due_reminders
 

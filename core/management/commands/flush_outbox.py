@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from survey.outbox import flush_outbox
+from core.outbox import flush_outbox
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.models import OutgoingEmail
 from core.queue import QUEUE_DOWN_ERRORS, task
-from survey.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def _enqueue_pending(keys: list[str]) -> None:
     ids = OutgoingEmail.objects.filter(key__in=keys, sent_at__isnull=True).values_list("pk", flat=True)
     for pk in ids:
         try:
-            task("survey.tasks.send_outgoing_email").delay(pk)
+            task("core.tasks.send_outgoing_email").delay(pk)
         except QUEUE_DOWN_ERRORS:
             # Nothing is lost: the rows wait in the outbox and flush_outbox sends them later.
             logger.warning("The task queue is unreachable; %d e-mails wait in the outbox.", len(ids))
