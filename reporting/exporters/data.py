@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.text import swedish_sort_key
 from indicators.models import IndicatorVersion
 from reporting.selectors import PublishedYear, published_results
-from survey import monitor
+from survey.coordination import monitor
 from survey.models import County, Grouping, GroupMembership, ReportingUnit, SurveyRound
 
 SKR_PREFIX = "skr"  # SKR's kommungruppsindelning (skr-2017, and any later one): the start page's comparison

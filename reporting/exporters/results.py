@@ -35,7 +35,7 @@ from core.spreadsheets import NO_VALUE, Column, DataSheet, Renderer, quoted, ref
 from indicators.aggregate import Area
 from reporting.exporters.data import ExportData, GroupingInfo, IndicatorInfo, UnitInfo
 from reporting.selectors import Figure
-from survey.monitor import COUNTRY_CODE, response_rate
+from survey.coordination.monitor import COUNTRY_CODE, response_rate
 
 Progress = Callable[[int, str], None]
 

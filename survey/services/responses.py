@@ -18,7 +18,7 @@ from core.outbox import queue_emails, render_email
 from survey import form_logic, hooks, questionnaire_cache
 from survey.access import can_answer_after_closing
 from survey.models import Answer, AnswerChange, Contact, Part, PartSubmission, Question, Response
-from survey.notifications import receipt_email
+from survey.services.notifications import receipt_email
 
 
 class ResponseClosed(Exception):

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from survey import access, monitor
+from survey import access
+from survey.coordination import monitor
+from survey.coordination.chart import line_chart
+from survey.coordination.export import unit_list_workbook
 from survey.models import SurveyRound
-from survey.monitor_chart import line_chart
-from survey.monitor_export import unit_list_workbook
 
 FILTER_PARAMS = ("county", "group", "status", "q", "sort")
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from survey import access, services
 from survey.forms import ExtensionForm, ReopenForm
 from survey.models import AnswerChange, Part
-from survey.part_page import PartPage
 from survey.selectors import latest_reopenings, part_statuses
+from survey.views.part_page import PartPage
 
 
 def _part(response, code: str) -> Part:  # noqa: ANN001

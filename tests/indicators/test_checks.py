@@ -1,5 +1,5 @@
 """The unit's own check of its preliminary results after the round has closed, and the
-coordinators' handling of its flags (indicators/checks.py, check_selectors.py, check_views.py)."""
+coordinators' handling of its flags (indicators/services/checks.py, selectors/checks.py, views/checks.py)."""
 
 from datetime import timedelta
 

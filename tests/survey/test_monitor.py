@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from survey import monitor
+from survey.coordination import monitor
 from survey.models import (
     Answer,
     Contact,

@@ -4,7 +4,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from survey import monitor
+from survey.coordination import monitor
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import csv_text
-from survey import monitor
+from survey.coordination import monitor
 from survey.models import SurveyRound
 
 HEADER = ["level", "code", "name", "part", "invited", "started", "submitted", "rate"]

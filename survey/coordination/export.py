@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import Column, DataSheet, write_workbook
+from survey.coordination.monitor import NOT_STARTED, STARTED, UnitRow
 from survey.models import Part
-from survey.monitor import NOT_STARTED, STARTED, UnitRow
 
 
 def status_label(status: str) -> str:

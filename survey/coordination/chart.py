@@ -4,7 +4,7 @@ cumulative share of units that have submitted, per day of the fielding period, o
 from dataclasses import dataclass
 
 from core.charts import Tick
-from survey.monitor import Progress
+from survey.coordination.monitor import Progress
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 56, 120, 16, 48
