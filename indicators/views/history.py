@@ -1,5 +1,7 @@
 """The analyst's upload page for earlier years' unit-level results."""
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -7,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.views import import_upload
 from indicators.forms import HistoryImportForm
 from indicators.services import history
 from survey import access
@@ -16,13 +19,7 @@ from survey import access
 @require_http_methods(["GET", "POST"])
 def history_import(request: HttpRequest) -> HttpResponse:
     access.require_analyst(request.user)
-    form = HistoryImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        report = history.import_results(
-            data=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
-        )
+    form, report = import_upload(request, HistoryImportForm, partial(history.import_results, user=request.user))
     links = [
         (reverse("indicators:year-results", kwargs={"year": year}), _("Results %(year)s") % {"year": year})
         for year in (report.years if report else [])

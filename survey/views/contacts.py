@@ -1,6 +1,7 @@
 """The coordinator's pages for contact persons, invitations, reminders and a round's reminder days."""
 
 import uuid
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.models import OutgoingEmail
+from core.views import import_upload
 from survey import access
 from survey.forms import ContactForm, ContactImportForm, ReminderDaysForm, ReminderForm
 from survey.models import Contact, SurveyRound
@@ -136,13 +138,9 @@ def round_settings(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_import(request: HttpRequest) -> HttpResponse:
     access.require_coordinator(request.user)
-    form = ContactImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        report = contact_services.import_contacts(
-            data=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
-        )
+    form, report = import_upload(
+        request, ContactImportForm, partial(contact_services.import_contacts, user=request.user)
+    )
     return render(request, "survey/contact_import.html", {"form": form, "report": report})
 
 

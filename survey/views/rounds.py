@@ -1,5 +1,7 @@
 """The coordinator's pages for survey rounds: the list, and loading a questionnaire from XLSForm."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -8,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.views import import_upload
 from survey import access, services
 from survey.forms import AnswerImportForm, QuestionnaireUploadForm
 from survey.models import SurveyRound
@@ -58,15 +61,7 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
 def answers_import(request: HttpRequest, year: int) -> HttpResponse:
     access.require_coordinator(request.user)
     survey_round = get_object_or_404(SurveyRound, year=year)
-    form = AnswerImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        report = import_answers(
-            data=upload.read(),
-            filename=upload.name,
-            survey_round=survey_round,
-            user=request.user,
-            dry_run=form.cleaned_data["dry_run"],
-        )
+    form, report = import_upload(
+        request, AnswerImportForm, partial(import_answers, survey_round=survey_round, user=request.user)
+    )
     return render(request, "survey/answers_import.html", {"form": form, "report": report, "round": survey_round})
