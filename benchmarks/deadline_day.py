@@ -80,7 +80,8 @@ def _referenced_codes(specs: Iterable) -> set[str]:  # type: ignore[type-arg]
 
 def _other_value(spec, current: str, answers: Mapping[str, str], rng: random.Random) -> str | None:  # noqa: ANN001
     """A different valid value for a question no other question depends on (a correction)."""
-    from survey import demo, form_logic
+    from demo import seeding as demo
+    from survey.xlsform import form_logic
 
     number = rng.randrange(1, 10_000)
     if spec.type == "text":
@@ -98,9 +99,9 @@ def make_plans(responses: list, budget: int, rng: random.Random) -> list[Plan]: 
     """Every respondent answers each part in questionnaire order with valid values (the demo's
     generator), corrects a few answers no other question depends on until it has `budget`
     autosaves, and submits each part."""
-    from survey.demo import generate_answers
+    from demo.seeding import generate_answers
     from survey.models import Question
-    from survey.questionnaire_cache import question_specs
+    from survey.selectors.questionnaire import question_specs
 
     survey_round = responses[0].round
     questions = list(Question.objects.filter(round=survey_round).prefetch_related("choices").order_by("order"))

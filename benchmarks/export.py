@@ -53,10 +53,10 @@ def synthetic_data(*, units: int, years: Sequence[int] = YEARS, codes: Sequence[
     """ExportData for `units` units in 21 counties, the SKR grouping (2017–2022) and a population
     grouping, every indicator in every year with a mix of 1, 0 and no value (unsaved model
     instances: nothing is written to a database)."""
-    from indicators.aggregate import Area, aggregate
+    from indicators.calculation.aggregate import Area, aggregate
     from indicators.models import Indicator, IndicatorVersion, Publication
     from reporting.exporters.data import CountyInfo, ExportData, GroupInfo, GroupingInfo, RateRow, UnitInfo
-    from reporting.selectors import Figure, PublishedYear
+    from reporting.selectors.published import Figure, PublishedYear
 
     rng = random.Random(seed)
     counties = [CountyInfo(i, f"{i:02d}", f"Län {i}") for i in range(1, COUNTIES + 1)]

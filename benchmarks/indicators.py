@@ -8,7 +8,8 @@ versions, the demo's answers for 2016–2025), then times
 
 - end to end: `indicators.services.computation.compute_indicators(years=2016..2025)`;
 - the pure computation: the loading query (`load_answers`), evaluating every rule for every unit
-  (`indicators.compute.unit_values`) and the aggregates in memory (`indicators.aggregate.aggregate`);
+  (`indicators.calculation.unit_values.unit_values`) and the aggregates in memory
+  (`indicators.calculation.aggregate.aggregate`);
 - the store: writing the unit values (`store_unit_results`) and the aggregates (`aggregate_results`).
 
 At 10× and 100× the units are not written to SQLite: the loaded answers are replicated under new
@@ -117,8 +118,8 @@ def build_demo() -> None:
     """The register, the shipped questionnaires, the catalogue and the demo's answers for YEARS."""
     from django.core.management import call_command
 
-    from survey.demo import demo_random, seed_earlier_round
-    from survey.demo_targets import yes_share
+    from demo.seeding import demo_random, seed_earlier_round
+    from demo.targets import yes_share
     from survey.models import SurveyRound
     from survey.services.register import load_register
 
@@ -189,7 +190,7 @@ def database_clones(factor: int) -> dict[int, list[int]]:
 
 
 def definitions(versions):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
-    from indicators.compute import Definition
+    from indicators.calculation.unit_values import Definition
 
     by_year = defaultdict(list)
     for v in versions:
@@ -198,7 +199,7 @@ def definitions(versions):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN2
 
 
 def compute_values(loaded, by_year) -> dict[int, dict[tuple[int, str], Decimal | None]]:  # type: ignore[no-untyped-def]  # noqa: ANN001
-    from indicators.compute import unit_values
+    from indicators.calculation.unit_values import unit_values
 
     return {
         year: unit_values(by_year[year], answers=loaded.answers[year], submitted_parts=loaded.submitted[year],
@@ -208,7 +209,7 @@ def compute_values(loaded, by_year) -> dict[int, dict[tuple[int, str], Decimal |
 
 
 def aggregate_values(values, versions, areas) -> int:  # type: ignore[no-untyped-def]  # noqa: ANN001
-    from indicators.aggregate import aggregate
+    from indicators.calculation.aggregate import aggregate
 
     aggregation = {(v.year, v.indicator.code): v.aggregation for v in versions}
     count = 0

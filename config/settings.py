@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "survey",
     "indicators",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -272,7 +273,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Hooks of the apps that build on the survey (survey/hooks.py): the survey calls them by name.
 PART_CHANGED_HOOKS = ["indicators.hooks.recompute_year_soon"]
-QUESTIONNAIRE_CHECKS = ["indicators.rules.check_questionnaire"]
+QUESTIONNAIRE_CHECKS = ["indicators.selectors.rules.check_questionnaire"]
 
 # The first survey year of the time series; rounds and memberships start here.
 FIRST_SURVEY_YEAR = 2016

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indicators.aggregate import Figure
+from indicators.calculation.aggregate import Figure
 from survey.models import County, Group, ReportingUnit
 
 
@@ -51,7 +51,7 @@ class IndicatorVersion(models.Model):
     ))  # fmt: skip
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDICATOR)
     part_code = models.CharField(_("part"), max_length=50)
-    # An expression of the questionnaire's language (survey/expressions.py); empty for years
+    # An expression of the questionnaire's language (survey/xlsform/expressions.py); empty for years
     # that exist only as imported history.
     rule = models.TextField(_("rule"), blank=True)
     rule_text = models.TextField(_("the rule in words"), blank=True)

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from reporting.kolada import MISSING
+from reporting.selectors.kolada import MISSING
 
 
 class ValueSerializer(serializers.Serializer):

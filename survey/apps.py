@@ -28,6 +28,6 @@ class SurveyConfig(AppConfig):
                 "survey.contact.imported": _("Contacts imported"),
             }
         )
-        from survey import questionnaire_cache
+        from survey.selectors import questionnaire
 
-        questionnaire_cache.connect()
+        questionnaire.connect()

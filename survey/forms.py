@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import EVENT_LABELS
 from core.uploads import TABLE, UploadField
 from survey.models import Contact, County, ReportingUnit
-from survey.selectors import ReminderStatus
-from survey.xlsform import QUESTIONNAIRE
+from survey.selectors.reminders import ReminderStatus
+from survey.xlsform.parser import QUESTIONNAIRE
 
 
 def _year_field(label: str, help_text: str) -> forms.IntegerField:

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorVersion, Publication, PublishedValue, ResultCheck, UnitResult
 from indicators.selectors.results import fulfilment_text
-from survey import form_logic
-from survey.expressions import ExpressionError, parse
 from survey.models import Answer, PartSubmission, Question, ReportingUnit, Response
-from survey.questionnaire_cache import question_specs
+from survey.selectors.questionnaire import question_specs
+from survey.xlsform import form_logic
+from survey.xlsform.expressions import ExpressionError, parse
 
 
 @dataclass(frozen=True)

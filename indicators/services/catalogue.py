@@ -22,9 +22,9 @@ from core.audit import record_event
 from core.queue import QUEUE_DOWN_ERRORS, task
 from core.tables import read_rows
 from indicators.models import Indicator, IndicatorVersion
-from indicators.rules import QuestionInfo, labelled, questions_of_year, rule_problems
-from survey.expressions import ExpressionError, parse
+from indicators.selectors.rules import QuestionInfo, labelled, questions_of_year, rule_problems
 from survey.models import SurveyRound
+from survey.xlsform.expressions import ExpressionError, parse
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "indicators.csv"
 COLUMNS = ("code", "kind", "part", "title_sv", "rule", "aggregation", "first_year", "last_year",

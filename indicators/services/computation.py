@@ -11,8 +11,8 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from indicators.aggregate import Area, aggregate
-from indicators.compute import Definition, unit_values
+from indicators.calculation.aggregate import Area, aggregate
+from indicators.calculation.unit_values import Definition, unit_values
 from indicators.models import AggregateResult, IndicatorVersion, UnitResult
 from survey.models import Answer, GroupMembership, PartSubmission, ReportingUnit, Response, SurveyRound
 

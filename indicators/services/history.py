@@ -19,7 +19,7 @@ from core.tables import row_error
 from indicators.models import Indicator, IndicatorVersion, Publication, UnitResult
 from indicators.services.computation import aggregate_results
 from survey.models import ReportingUnit
-from survey.selectors import reporting_units_for_year
+from survey.selectors.register import reporting_units_for_year
 
 REQUIRED_COLUMNS = ("year", "unit_code", "indicator_code", "value")
 FIRST_YEAR, LAST_YEAR = 2000, 2100

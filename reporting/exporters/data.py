@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.text import swedish_sort_key
 from indicators.models import IndicatorVersion
-from reporting.selectors import PublishedYear, published_results
+from reporting.selectors.published import PublishedYear, published_results
 from survey.coordination import monitor
 from survey.models import County, Grouping, GroupMembership, ReportingUnit, SurveyRound
 

@@ -32,9 +32,9 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from core.spreadsheets import NO_VALUE, Column, DataSheet, Renderer, quoted, reference
-from indicators.aggregate import Area
+from indicators.calculation.aggregate import Area
 from reporting.exporters.data import ExportData, GroupingInfo, IndicatorInfo, UnitInfo
-from reporting.selectors import Figure
+from reporting.selectors.published import Figure
 from survey.coordination.monitor import COUNTRY_CODE, response_rate
 
 Progress = Callable[[int, str], None]

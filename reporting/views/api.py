@@ -1,6 +1,6 @@
 """The open API: the published results in Kolada's v3 paths and shapes, read-only and without login,
 and the CSV download of every published value. Ids, values and the fields we fill differently from
-Kolada are described in reporting/kolada.py and the README ("Open API")."""
+Kolada are described in reporting/selectors/kolada.py and the README ("Open API")."""
 
 from collections.abc import Iterable
 from itertools import islice
@@ -16,8 +16,8 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from reporting import kolada
-from reporting.selectors import published_results
+from reporting.selectors import kolada
+from reporting.selectors.published import published_results
 from reporting.serializers import DataPageSerializer, ErrorSerializer, KpiPageSerializer, MunicipalityPageSerializer
 
 TAG = "Öppna data (Kolada v3)"

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from reporting import export_selectors, services
+from reporting import services
 from reporting.models import Export
-from reporting.selectors import published_years
+from reporting.selectors.exports import exports_without_files, is_outdated, newest_file
+from reporting.selectors.published import published_years
 from survey import access
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,13 +37,13 @@ def export_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         export = services.start_export(year=form.cleaned_data["year"], user=request.user)
         return redirect("exports:export-detail", pk=export.pk)
-    exports = export_selectors.export_list()[:50]
+    exports = exports_without_files()[:50]
     return render(request, "reporting/export_list.html", {"form": form, "exports": exports})
 
 
 def _export_for_analyst(request: HttpRequest, pk: int) -> Export:
     access.require_analyst(request.user)
-    return get_object_or_404(export_selectors.export_list(), pk=pk)
+    return get_object_or_404(exports_without_files(), pk=pk)
 
 
 @login_required
@@ -51,7 +52,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     export = _export_for_analyst(request, pk)
     context = {
         "export": export,
-        "outdated": export_selectors.is_outdated(export),
+        "outdated": is_outdated(export),
         "stalled": export.is_stalled(now=timezone.now()),
     }
     return render(request, "reporting/export_detail.html", context)
@@ -84,7 +85,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def results_file(request: HttpRequest, year: int) -> HttpResponse:
     """The public results file of a year: the newest finished export, built from published values only."""
-    export = export_selectors.newest_file(year)
+    export = newest_file(year)
     if export is None:
         raise Http404
     return _file_response(export)

@@ -1,9 +1,9 @@
-"""The public results pages: no login, published results only (reporting/pages.py)."""
+"""The public results pages: no login, published results only (reporting/pages/content.py)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from reporting import pages
+from reporting.pages import content as pages
 
 
 def _not_found(request: HttpRequest, error: pages.PageNotFound) -> HttpResponse:

@@ -7,7 +7,7 @@ from django.conf import settings
 from core.models import OutgoingEmail
 from core.outbox import render_email
 from survey.models import Answer, PartSubmission
-from survey.questionnaire_cache import round_questions
+from survey.selectors.questionnaire import round_questions
 
 
 def receipt_email(*, submission: PartSubmission, values: Mapping[str, str]) -> OutgoingEmail | None:

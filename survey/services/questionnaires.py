@@ -1,5 +1,6 @@
 import zoneinfo
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -10,8 +11,11 @@ from accounts.models import User
 from core.audit import record_event
 from survey import hooks
 from survey.models import Choice, Part, Question, Response, SurveyRound
-from survey.selectors import reporting_units_on
-from survey.xlsform import ParsedForm
+from survey.selectors.register import reporting_units_on
+from survey.xlsform.parser import ParsedForm
+
+# The VINR questionnaires the project ships, one XLSForm per year (vinr-YYYY.md).
+SHIPPED_FORMS = Path(__file__).resolve().parents[1] / "questionnaires"
 
 
 class QuestionnaireConflict(Exception):

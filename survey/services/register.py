@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import record_event
 from survey.models import County, Group, Grouping, GroupMembership, ReportingUnit
-from survey.selectors import valid_during_year
+from survey.selectors.register import valid_during_year
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SKR_GROUPING = "skr-2017"

@@ -16,7 +16,7 @@ from core.audit import record_event
 from core.models import OutgoingEmail
 from core.outbox import queue_emails, render_email
 from survey.models import Contact, SurveyRound
-from survey.selectors import ReminderStatus, ReminderTarget, units_to_remind
+from survey.selectors.reminders import ReminderStatus, ReminderTarget, units_to_remind
 
 
 def contacts_by_unit(targets: list[ReminderTarget]) -> dict[int, list[Contact]]:

@@ -15,10 +15,12 @@ from accounts.models import User
 from core.audit import record_event
 from core.models import OutgoingEmail
 from core.outbox import queue_emails, render_email
-from survey import form_logic, hooks, questionnaire_cache
+from survey import hooks
 from survey.access import can_answer_after_closing
 from survey.models import Answer, AnswerChange, Contact, Part, PartSubmission, Question, Response
+from survey.selectors import questionnaire
 from survey.services.notifications import receipt_email
+from survey.xlsform import form_logic
 
 
 class ResponseClosed(Exception):
@@ -49,12 +51,12 @@ class SaveResult:
 
 
 def round_questions(response: Response) -> tuple[Question, ...]:
-    return questionnaire_cache.round_questions(response.round)
+    return questionnaire.round_questions(response.round)
 
 
 def round_specs(response: Response) -> tuple[form_logic.QuestionSpec, ...]:
     """The form logic of every question of the response's round, in questionnaire order."""
-    return questionnaire_cache.round_specs(response.round)
+    return questionnaire.round_specs(response.round)
 
 
 def _format_time(moment: datetime) -> str:

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from survey import access, services
 from survey.models import Answer, AnswerChange, Part, Response
-from survey.selectors import part_statuses_for
+from survey.selectors.responses import part_statuses_for
 
 
 class PartStatusSerializer(serializers.Serializer):

@@ -19,7 +19,8 @@ from core.views import import_upload
 from survey import access
 from survey.forms import ContactForm, ContactImportForm, ReminderDaysForm, ReminderForm
 from survey.models import Contact, SurveyRound
-from survey.selectors import round_contact_rows, units_to_remind
+from survey.selectors.contacts import round_contact_rows
+from survey.selectors.reminders import units_to_remind
 from survey.services import contacts as contact_services
 from survey.services import invitations, reminders
 

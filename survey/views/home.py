@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from survey import access
-from survey.selectors import part_statuses_for
+from survey.selectors.responses import part_statuses_for
 
 
 @login_required

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
-from survey import form_logic
 from survey.models import Answer, Part, PartSubmission, Question, Response
 from survey.services.responses import Change, SaveResult, round_questions, round_specs
+from survey.xlsform import form_logic
 
 
 @dataclass

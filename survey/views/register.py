@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from survey import access, services
 from survey.forms import UnitCreateForm, UnitRetireForm
 from survey.models import County, GroupMembership
-from survey.selectors import reporting_units_for_year
+from survey.selectors.register import reporting_units_for_year
 
 
 @login_required

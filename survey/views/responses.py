@@ -13,12 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from survey import access, services
 from survey.forms import ExtensionForm, ReopenForm
 from survey.models import AnswerChange, Part
-from survey.selectors import latest_reopenings, part_statuses
+from survey.selectors.responses import latest_reopenings, part_statuses
 from survey.views.part_page import PartPage
 
 
 def _part(response, code: str) -> Part:  # noqa: ANN001
-    # From the round's questionnaire kept in the process (survey/questionnaire_cache.py): no query.
+    # From the round's questionnaire kept in the process (survey/selectors/questionnaire.py): no query.
     for question in services.responses.round_questions(response):
         if question.part.code == code:
             return question.part

@@ -15,7 +15,7 @@ from survey import access, services
 from survey.forms import AnswerImportForm, QuestionnaireUploadForm
 from survey.models import SurveyRound
 from survey.services.answer_import import import_answers
-from survey.xlsform import XLSFormInvalid, read_xlsform
+from survey.xlsform.parser import XLSFormInvalid, read_xlsform
 
 
 @login_required

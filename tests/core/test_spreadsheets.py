@@ -13,7 +13,7 @@ from core.spreadsheets import Column, DataSheet, PlainFormulaWorksheet, Renderer
 # Every function the results file's formulas use (reporting/exporters/results.py).
 FORMULAS = [
     "=INDEX('Enheter'!$B$2:$B$300,MATCH($B$3,'Enheter'!$A$2:$A$300,0))",
-    '=IF(ISNUMBER(C5),C5,NA())',
+    "=IF(ISNUMBER(C5),C5,NA())",
     '=IFERROR(INDEX(D:D,7),"")',
 ]
 

@@ -12,7 +12,7 @@ from core.models import AuditEvent
 from indicators.models import AggregateResult, UnitResult
 from indicators.selectors.published_figures import PUBLISHED
 from indicators.services.history import import_results
-from survey.selectors import reporting_units_for_year
+from survey.selectors.register import reporting_units_for_year
 
 from .history_helpers import CODES, csv_bytes, make_version, make_versions
 

@@ -8,11 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators.rules import QuestionInfo, questions_of_form, rule_problems
+from indicators.selectors.rules import QuestionInfo, questions_of_form, rule_problems
 from indicators.services.catalogue import load_catalogue
 from survey.models import SurveyRound
 from survey.services import QuestionnaireConflict, load_questionnaire
-from survey.xlsform import read_xlsform
+from survey.xlsform.parser import read_xlsform
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "survey" / "questionnaires"

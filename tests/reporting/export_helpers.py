@@ -11,7 +11,7 @@ from indicators.models import IndicatorVersion
 from indicators.services.history import import_results
 from indicators.services.publication import publish_year
 from survey.models import PartSubmission, Response
-from survey.selectors import reporting_units_for_year
+from survey.selectors.register import reporting_units_for_year
 from tests.indicators.history_helpers import csv_bytes, make_versions
 from tests.survey.round_helpers import load_round_2024
 

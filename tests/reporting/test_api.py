@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from indicators.models import Indicator, UnitResult
 from indicators.services.publication import publish_year
-from reporting.kolada import csv_text
+from reporting.selectors.kolada import csv_text
 from survey.models import GroupMembership, ReportingUnit
 from tests.indicators.history_helpers import make_version
 

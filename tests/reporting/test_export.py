@@ -11,10 +11,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.spreadsheets import MAX_COLUMNS, MAX_ROWS
-from indicators.aggregate import Area
+from indicators.calculation.aggregate import Area
 from reporting.exporters import ExportError, ResultsExporter, collect_export_data
 from reporting.models import Export
-from reporting.selectors import published_results
+from reporting.selectors.published import published_results
 from reporting.services import build_results_file, run_export, start_export
 from survey.models import County, ReportingUnit
 

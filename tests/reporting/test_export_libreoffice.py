@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from indicators.aggregate import Area
+from indicators.calculation.aggregate import Area
 from reporting.exporters import ResultsExporter, collect_export_data
 from reporting.exporters.results import COL_CHART_COUNTRY, COL_CHART_UNIT, COL_CHART_YEAR, ROW_CHOICE, ROW_HEADER
-from reporting.selectors import Figure, published_results
+from reporting.selectors.published import Figure, published_results
 from reporting.services import build_results_file
 from survey.models import GroupMembership, ReportingUnit
 

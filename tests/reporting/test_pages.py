@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 
 from indicators.models import Indicator, IndicatorVersion, Publication, UnitResult
 from indicators.services.publication import publish_year
-from reporting.page_charts import Series, trend_chart
-from reporting.summary import unit_summary
+from reporting.pages.charts import Series, trend_chart
+from reporting.pages.summary import unit_summary
 from survey.models import ReportingUnit
 from tests.indicators.history_helpers import make_version
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.audit import EVENT_LABELS, record_event
 from core.models import AuditEvent
 from survey.models import Contact, Part, PartSubmission, ReportingUnit, Response
-from survey.selectors import latest_reopenings
+from survey.selectors.responses import latest_reopenings
 from survey.services import extend_deadline, reopen_part
 from survey.services.invitations import invite_contacts
 from tests.factories import UserFactory

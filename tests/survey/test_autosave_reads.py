@@ -1,4 +1,4 @@
-"""What an autosave reads: the questionnaire once per process and round (survey/questionnaire_cache.py),
+"""What an autosave reads: the questionnaire once per process and round (survey/selectors/questionnaire.py),
 the response once (with the access check, under its lock), the answers once, under that lock. A
 questionnaire loaded again is shown at once."""
 
@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from survey.models import Answer, Question, Response, SurveyRound
 from survey.services import Change, load_questionnaire, save_answers, submit_part
-from survey.xlsform import read_xlsform
+from survey.xlsform.parser import read_xlsform
 from tests.factories import UserFactory
 from tests.survey.round_helpers import COMPLETE_ALLMAN
 

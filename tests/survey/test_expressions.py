@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from survey.expressions import (
+from survey.xlsform.expressions import (
     Binary,
     Call,
     Current,

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from survey.models import Question, SurveyRound
 from survey.services import QuestionnaireConflict, load_questionnaire
-from survey.xlsform import XLSFormInvalid, read_xlsform
+from survey.xlsform.parser import XLSFormInvalid, read_xlsform
 
 pytestmark = pytest.mark.django_db
 

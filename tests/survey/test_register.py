@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import IntegrityError
 
 from survey.models import County, GroupMembership, ReportingUnit
-from survey.selectors import reporting_units_for_year, reporting_units_on
+from survey.selectors.register import reporting_units_for_year, reporting_units_on
 from survey.services.register import load_register
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from survey.models import County, ReportingUnit
-from survey.selectors import reporting_units_for_year
+from survey.selectors.register import reporting_units_for_year
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from reporting.export_selectors import is_outdated, newest_file
 from reporting.exporters import ExportError
 from reporting.models import Export
-from reporting.selectors import published_years
+from reporting.selectors.exports import is_outdated, newest_file
+from reporting.selectors.published import published_years
 from reporting.services import build_results_file
 
 

@@ -4,9 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from survey.services import QuestionnaireConflict, load_questionnaire
-from survey.xlsform import XLSFormInvalid, read_xlsform
-
-SHIPPED = Path(__file__).resolve().parents[2] / "questionnaires"
+from survey.services.questionnaires import SHIPPED_FORMS as SHIPPED
+from survey.xlsform.parser import XLSFormInvalid, read_xlsform
 
 
 class Command(BaseCommand):

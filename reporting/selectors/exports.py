@@ -6,7 +6,8 @@ from indicators.models import Publication
 from reporting.models import Export
 
 
-def export_list() -> QuerySet[Export]:
+def exports_without_files() -> QuerySet[Export]:
+    """The exports with who started them, without the file itself (it can be large)."""
     return Export.objects.defer("file").select_related("created_by")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from survey.expressions import Expression, parse
+from survey.xlsform.expressions import Expression, parse
 
 ONE, ZERO = Decimal(1), Decimal(0)
 

@@ -1,24 +1,24 @@
 from datetime import datetime, time, timedelta
-from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from survey.demo import demo_random, seed_current_round, seed_earlier_round
-from survey.demo_targets import yes_share
+from demo.seeding import demo_random, seed_current_round, seed_earlier_round
+from demo.targets import yes_share
 from survey.models import PartSubmission, SurveyRound
 from survey.services import load_questionnaire
-from survey.xlsform import read_xlsform
+from survey.services.questionnaires import SHIPPED_FORMS
+from survey.xlsform.parser import read_xlsform
 
-NEWEST_FORM = Path(__file__).resolve().parents[2] / "questionnaires" / "vinr-2025.md"
+NEWEST_FORM = SHIPPED_FORMS / "vinr-2025.md"
 
 
 class Command(BaseCommand):
     help = (
         "Demo data for make run: this year's round, open now, with the newest shipped questionnaire, contacts, "
         "invitations and a mix of submitted, started and silent units; submissions in earlier rounds that have none. "
-        "The answers give national indicator values close to the published figures (survey/demo_targets.py)."
+        "The answers give national indicator values close to the published figures (demo/targets.py)."
     )
 
     def handle(self, *args: object, **options: object) -> None:

@@ -4,7 +4,7 @@ The table holds, per indicator, its share in percent of the units that submitted
 for some years: the published national figures (marked *) and, where nothing is published, a
 plausible trend; years in between are interpolated linearly, years before the first and after the
 last are held level. `yes_share(year)` turns the year's targets into the per-question shares that
-`survey.demo` draws answers with (the indicator rules are in the catalogue,
+`demo.seeding` draws answers with (the indicator rules are in the catalogue,
 shared/reference/indicators.csv; this module knows only the questions, as the survey app must not
 import the indicators app):
 
@@ -20,7 +20,7 @@ with an actor)."""
 
 from collections.abc import Mapping
 
-from survey.demo import YesShare
+from demo.seeding import YesShare
 
 # Percent of the units that submitted the VINR part; * = published national figure (DOMAIN.md).
 TARGETS: dict[str, dict[int, float]] = {
@@ -82,5 +82,5 @@ def question_shares(year: int) -> dict[str, float]:
 
 
 def yes_share(year: int) -> YesShare:
-    """The `survey.demo` hook for a round of `year`: questions not in the table keep the demo's defaults."""
+    """The `demo.seeding` hook for a round of `year`: questions not in the table keep the demo's defaults."""
     return question_shares(year).get

@@ -10,7 +10,7 @@ from django.conf import settings
 from accounts.tasks import send_email
 from config.celery import app as celery_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.services

@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.models import AuditEvent
-from survey import form_logic
-from survey.demo import demo_random, generate_answers
+from demo.seeding import demo_random, generate_answers
 from survey.models import Answer, AnswerChange, Contact, Invitation, PartSubmission, Question, Response, SurveyRound
-from survey.questionnaire_cache import question_specs
+from survey.selectors.questionnaire import question_specs
+from survey.xlsform import form_logic
 
 pytestmark = pytest.mark.django_db
 

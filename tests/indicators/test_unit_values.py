@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators.aggregate import COUNTRY, Area, aggregate
-from indicators.compute import Definition, unit_value, unit_values
+from indicators.calculation.aggregate import COUNTRY, Area, aggregate
+from indicators.calculation.unit_values import Definition, unit_value, unit_values
 from indicators.models import AggregateResult
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "indicators" / "data" / "indicators.csv"

@@ -16,7 +16,7 @@ from core import outbox
 from core.models import OutgoingEmail
 from core.tasks import flush_outbox, send_outgoing_email
 
-from .round_helpers import add_contact, load_round_2024
+from tests.survey.round_helpers import add_contact, load_round_2024
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_with_the_queue_down_a_submission_succeeds_and_its_receipt_goes_out_once
     from survey.models import PartSubmission, Response
     from survey.services import Change, save_answers
 
-    from .round_helpers import COMPLETE_VINR
+    from tests.survey.round_helpers import COMPLETE_VINR
 
     round_ = load_round_2024()
     round_.opens_at, round_.closes_at = timezone.now() - timedelta(days=1), timezone.now() + timedelta(days=9)

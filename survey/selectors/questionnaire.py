@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from survey.form_logic import ChoiceSpec, QuestionSpec
 from survey.models import Choice, Part, Question, SurveyRound
+from survey.xlsform.form_logic import ChoiceSpec, QuestionSpec
 
 MAX_ROUNDS = 8  # a process serves one or two open rounds; older keys are dropped
 

@@ -1,6 +1,6 @@
 """The published results in Kolada's shapes (API v3): metadata of the indicators ("kpi") and of the
 units and areas ("municipality"), and one data row per indicator, unit or area and year. Everything
-comes from `reporting.selectors.published_results()`, so preliminary values never appear.
+comes from `reporting.selectors.published.published_results()`, so preliminary values never appear.
 
 Ids, as in Kolada where Kolada has them:
 - a municipality: its four-digit code (`0880` Kalmar), type `K`;
@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
 from core.spreadsheets import csv_text
-from indicators.aggregate import COUNTRY, Area
-from reporting.selectors import PublishedYear, published_results
+from indicators.calculation.aggregate import COUNTRY, Area
+from reporting.selectors.published import PublishedYear, published_results
 from survey.models import County, Group, ReportingUnit
 
 MAX_IDS = 25

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from survey.expressions import parse
+from survey.xlsform.expressions import parse
 
 INTEGER = re.compile(r"^-?\d+$")
 MAX_TEXT_LENGTH = 5000

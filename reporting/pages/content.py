@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.text import swedish_sort_key
-from indicators.aggregate import COUNTRY, Area
+from indicators.calculation.aggregate import COUNTRY, Area
 from indicators.models import IndicatorVersion, Publication
 from indicators.selectors.results import fulfilment_text, plain_number, unit_value_text
-from reporting.page_charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
-from reporting.selectors import Figure, PublishedYear, published_results
-from reporting.summary import unit_summary
+from reporting.pages.charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
+from reporting.pages.summary import unit_summary
+from reporting.selectors.published import Figure, PublishedYear, published_results
 from survey.models import County, Part, ReportingUnit
 
 FIRST_YEAR = 2016

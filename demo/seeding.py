@@ -6,7 +6,7 @@ answers that the form's rules accept (`generate_answers` walks the questions wit
 `form_logic`), one `AnswerChange` per answer, a `PartSubmission` and its audit event per
 submitted part. Everything random comes from one seeded `random.Random`, so the demo is the same
 on every machine (only the unusable invitation tokens differ). The shares of "ja" and of ticked
-options that `seed_demo` asks for (`yes_share`) come from `survey/demo_targets.py`: they make the
+options that `seed_demo` asks for (`yes_share`) come from `demo/targets.py`: they make the
 national indicator values come out close to the published figures."""
 
 import hashlib
@@ -23,8 +23,6 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from core.models import AuditEvent
-from survey import form_logic
-from survey.form_logic import QuestionSpec
 from survey.models import (
     Answer,
     AnswerChange,
@@ -38,7 +36,9 @@ from survey.models import (
     SurveyRound,
     UnitAssignment,
 )
-from survey.questionnaire_cache import question_specs
+from survey.selectors.questionnaire import question_specs
+from survey.xlsform import form_logic
+from survey.xlsform.form_logic import QuestionSpec
 
 # Tunes the share of "ja" of a yes/no question (key: its code) or the share of units that tick
 # an option of a select_multiple (key: "code.option", e.g. "overensk.polis"), between 0 and 1;

@@ -18,7 +18,7 @@ from pyxform.xls2xform import convert
 
 from core.tables import FormError, column_name, formula_message
 from core.uploads import MB, Kind, UploadRefused, check_file, is_xml_attack, xml_attack
-from survey.expressions import ExpressionError, parse
+from survey.xlsform.expressions import ExpressionError, parse
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SURVEY_COLUMNS = {

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Max
 
-from indicators.aggregate import Area, Figure, Tally, aggregate
+from indicators.calculation.aggregate import Area, Figure, Tally, aggregate
 from indicators.models import IndicatorVersion, Publication, PublishedValue
 from indicators.services.computation import areas_of_units
 

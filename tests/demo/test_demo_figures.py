@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from demo.seeding import ShareDraws, demo_random
+from demo.targets import ACTORS, TARGETS, question_shares, target
 from indicators.models import AggregateResult, Indicator, IndicatorVersion
 from indicators.services.computation import compute_indicators
-from survey.demo import ShareDraws, demo_random
-from survey.demo_targets import ACTORS, TARGETS, question_shares, target
 
 # Published national figures for 2019 (DOMAIN.md), percent of the units that submitted the VINR part.
 PUBLISHED_2019 = {"VINR02": 22, "VINR03": 95, "VINR04": 92, "VINR05": 8, "VINR06": 12, "VINR07": 11}

@@ -1,6 +1,6 @@
 """Checking indicator rules against a year's questionnaire.
 
-A rule is an expression of the questionnaire's language (survey/expressions.py) over question
+A rule is an expression of the questionnaire's language (survey/xlsform/expressions.py) over question
 codes. It is checked when it is saved, when the catalogue is loaded and when a questionnaire is
 loaded for its year: a rule that cannot be read, names a question the questionnaire lacks or one
 of another part, or an answer option the question does not have, is refused with a message.
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorVersion
-from survey.expressions import ExpressionError, parse
 from survey.models import Question, SurveyRound
-from survey.xlsform import ParsedForm
+from survey.xlsform.expressions import ExpressionError, parse
+from survey.xlsform.parser import ParsedForm
 
 
 @dataclass(frozen=True)
