@@ -552,12 +552,15 @@ def _logins(
     weights: list[float], low: datetime, high: datetime,
 ) -> dict[int, datetime]:  # fmt: skip
     """Who has logged in (by contact id, with the first login): everyone who answered, and some
-    others; the demo logins keep their own history."""
+    others; the demo logins keep their own history, except that one the demo has answered with has
+    logged in (the monitor must not show answers by someone who never logged in)."""
     demo_emails = {email for email, _status in DEMO_RESPONDENTS.values()}
     logins: dict[int, datetime] = {}
     users = []
     for contact in (contact for unit_contacts in contacts.values() for contact in unit_contacts):
-        if contact.user is None or contact.email in demo_emails:
+        if contact.user is None:
+            continue
+        if contact.email in demo_emails and (contact.user.last_login or contact.pk not in first_activity):
             continue
         if contact.pk in first_activity:
             moment = max(low, first_activity[contact.pk] - timedelta(minutes=rng.randint(1, 30)))

@@ -49,13 +49,18 @@ def _force_login_includes_the_second_factor(monkeypatch):  # noqa: ANN001
 
     def force_login(self, user, backend=None):  # noqa: ANN001, ANN202
         original(self, user, backend)
-        if two_factor.is_required(user):
-            device = two_factor.app_device(user) or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+        add_second_factor(self, user)
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+def add_second_factor(client, user) -> None:  # noqa: ANN001
+    """After `force_login`: a staff user's session as if they had entered a code from their app."""
+    if two_factor.is_required(user):
+        device = two_factor.app_device(user) or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 @pytest.fixture

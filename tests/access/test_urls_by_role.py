@@ -7,6 +7,7 @@ until someone has decided, here, who may open it. The expected answers are writt
 who should see what (survey/access.py documents the rules), not computed from the code under test."""
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .world import OTHER_UNIT, OWN_UNIT, PUBLISHED_YEAR
@@ -147,18 +148,19 @@ def test_the_table_names_every_url_of_the_project():
     assert set(url_names()) == set(URLS)
 
 
-def as_each_role(client, users: dict, world, name: str):  # noqa: ANN001, ANN201
-    """Logs the client in as each role of ROLES in turn and yields the role and the URL it asks for."""
+def as_each_role(client, role_sessions: dict, world, name: str):  # noqa: ANN001, ANN201
+    """Gives the client each role's session of ROLES in turn (none for anonymous) and yields the role
+    and the URL it asks for."""
     for role in ROLES:
-        client.logout()
+        client.cookies.clear()
         if role != "anonymous":
-            client.force_login(users[role])
+            client.cookies[settings.SESSION_COOKIE_NAME] = role_sessions[role]
         yield role, url_for(name, OTHER_UNIT if role == "other" else OWN_UNIT, world)
 
 
 @pytest.mark.parametrize("name", sorted(URLS))
-def test_every_role_gets_what_the_table_says(client, db, world, users, name):
-    got = {role: outcome(client.get(url)) for role, url in as_each_role(client, users, world, name)}
+def test_every_role_gets_what_the_table_says(client, db, world, role_sessions, name):
+    got = {role: outcome(client.get(url)) for role, url in as_each_role(client, role_sessions, world, name)}
     assert got == dict(zip(ROLES, URLS[name][0], strict=True))
 
 
@@ -174,8 +176,8 @@ def test_the_admin_site_is_only_for_the_staff_administrator(client, respondent, 
 
 
 @pytest.mark.parametrize("name", sorted(URLS))
-def test_an_empty_post_is_never_a_server_error(client, db, world, users, name):
+def test_an_empty_post_is_never_a_server_error(client, db, world, role_sessions, name):
     """Whatever a role may do with a URL, a POST without the expected fields is a refusal or a form
     error, never a 500."""
-    got = {role: client.post(url).status_code for role, url in as_each_role(client, users, world, name)}
+    got = {role: client.post(url).status_code for role, url in as_each_role(client, role_sessions, world, name)}
     assert max(got.values()) < 500, got

@@ -15,7 +15,6 @@ from django.utils import timezone
 from core import outbox
 from core.models import OutgoingEmail
 from core.tasks import flush_outbox, send_outgoing_email
-
 from tests.survey.round_helpers import add_contact, load_round_2024
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +116,6 @@ def test_with_the_queue_down_a_submission_succeeds_and_its_receipt_goes_out_once
 ):
     from survey.models import PartSubmission, Response
     from survey.services import Change, save_answers
-
     from tests.survey.round_helpers import COMPLETE_VINR
 
     round_ = load_round_2024()
