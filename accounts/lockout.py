@@ -7,7 +7,6 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
 from accounts import two_factor
-from accounts.views import lockout_username
 
 
 def is_locked_out(request: HttpRequest, user: AbstractBaseUser) -> bool:
@@ -24,3 +23,9 @@ def clear_after_login(sender: object, request: HttpRequest, user: AbstractBaseUs
     a guesser of codes new attempts (settings: AXES_RESET_ON_SUCCESS = False)."""
     if not two_factor.is_required(user):
         reset_failed_logins(user)
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The key an account is locked by: the e-mail address, without regard to case."""
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    return username.strip().lower() if username else None

@@ -1,9 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import two_factor_views
 from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
-from accounts.views import api_token
+from accounts.views import two_factor as two_factor_views
+from accounts.views.api_token import api_token
 
 urlpatterns = [
     path(

@@ -160,7 +160,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, which holds the e-mail address
-AXES_USERNAME_CALLABLE = "accounts.views.lockout_username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 # Not by IP address: a municipality's staff share one NAT address, and one person's typos
 # must not lock out a whole social-services office.
 SILENCED_SYSTEM_CHECKS = [
@@ -169,7 +169,7 @@ SILENCED_SYSTEM_CHECKS = [
     # and the one service that writes aggregates replaces a year's rows in one transaction.
     "models.W047",
 ]
-AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login.locked_out"
 # Failures are cleared by a complete login (accounts/lockout.py): for staff, after the code step.
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False

@@ -29,7 +29,7 @@ URLS = {
     "accessibility":                ((200,   200, 200, 200, 200, 200), {}),
     "login":                        ((200,   302, 302, 302, 302, 302), {}),  # logged in: on to the start page
     "logout":                       ((405,   405, 405, 405, 405, 405), {}),
-    # The second login step (accounts/two_factor_views.py): a respondent or a verified staff user is
+    # The second login step (accounts/views/two_factor.py): a respondent or a verified staff user is
     # sent on; a verified staff user may set up a new app.
     "two-factor-verify":            ((LOGIN, 302, 302, 302, 302, 302), {}),
     "two-factor-recovery":          ((LOGIN, 302, 302, 302, 302, 302), {}),

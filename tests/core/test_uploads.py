@@ -280,7 +280,7 @@ def test_formula_text_in_a_csv_is_imported_as_plain_text(client, coordinator):
 
 
 def test_the_import_commands_refuse_the_same_files(tmp_path, coordinator, analyst):
-    # The coordinator and the analyst are who the commands act as, without --as (accounts/commands.py).
+    # The coordinator and the analyst are who the commands act as, without --as (accounts/selectors.py).
     bomb = tmp_path / "kontakter.xlsx"
     bomb.write_bytes(rezip(contacts_xlsx(), add={"xl/media/image1.png": bytes(20 * 1024 * 1024)}))
     errors = io.StringIO()

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from accounts.commands import command_user
 from accounts.models import User
+from accounts.selectors import command_user
 from indicators.models import Publication, UnitResult
 from indicators.services.publication import PublicationError, publish_year
 from survey.models import SurveyRound

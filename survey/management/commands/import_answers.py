@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
 
-from accounts.commands import command_user
 from accounts.models import User
+from accounts.selectors import command_user
 from core.imports import ImportCommand
 from survey.models import SurveyRound
 from survey.services.answer_import import import_answers

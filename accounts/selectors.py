@@ -1,4 +1,4 @@
-"""What management commands share about users."""
+"""Reads about users: who a management command acts as."""
 
 from accounts.models import User
 

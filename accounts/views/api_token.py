@@ -1,4 +1,5 @@
-from django.conf import settings
+"""A respondent's personal API key."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -8,20 +9,6 @@ from rest_framework.authtoken.models import Token
 
 from accounts import two_factor
 from core.audit import record_event
-
-
-def locked_out(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
-) -> HttpResponse:
-    """Shown instead of the login page while an account is locked after repeated failures."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
-
-
-def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
-    """The key an account is locked by: the e-mail address, without regard to case."""
-    username = (credentials or {}).get("username") or request.POST.get("username")
-    return username.strip().lower() if username else None
 
 
 @login_required

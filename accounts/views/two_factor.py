@@ -22,7 +22,7 @@ from django_otp.models import Device
 from accounts import two_factor
 from accounts.forms import AppCodeForm, RecoveryCodeForm
 from accounts.lockout import is_locked_out, reset_failed_logins
-from accounts.views import locked_out
+from accounts.views.login import locked_out
 
 SETUP_KEY_SESSION = "two_factor_setup_key"
 
