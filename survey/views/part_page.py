@@ -3,8 +3,12 @@ conflicts) and how a posted page becomes changes. Shared by the page, its autosa
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from survey.models import Answer, Part, PartSubmission, Question, Response
 from survey.services.responses import Change, SaveResult, round_questions, round_specs
@@ -23,6 +27,9 @@ class QuestionView:
     conflict: Answer | None = None
     has_conflict: bool = False
     first_in_section: bool = False
+    # In conflict: the version and value the person's page had, kept in the page so that every later
+    # save of the field is a conflict again until they choose (never a silent overwrite).
+    seen: tuple[int, str] | None = None
 
     @property
     def code(self) -> str:
@@ -30,7 +37,22 @@ class QuestionView:
 
     @property
     def version(self) -> int:
+        """The version of the answer the page is based on (v_<code>)."""
+        if self.seen is not None:
+            return self.seen[0]
         return self.answer.version if self.answer else 0
+
+    @property
+    def shown_value(self) -> str:
+        """The value the page was drawn with (o_<code>): a field that still has it is not a change."""
+        if self.seen is not None:
+            return self.seen[1]
+        return self.answer.value if self.answer else ""
+
+    @property
+    def colleague_version(self) -> int:
+        """The version of the colleague's answer, which *Keep my answer* replaces (c_<code>)."""
+        return self.conflict.version if self.conflict else 0
 
     @property
     def selected(self) -> list[str]:
@@ -39,6 +61,10 @@ class QuestionView:
     @property
     def input_mode(self) -> str:
         return {"integer": "numeric", "decimal": "decimal"}.get(self.question.type, "text")
+
+
+# The buttons of a conflict: "mine:<code>" keeps the person's value, "theirs:<code>" the colleague's.
+RESOLVE = "resolve"
 
 
 class PartPage:
@@ -55,6 +81,12 @@ class PartPage:
         self.answers: dict[int, Answer] = {}
         self.values: dict[str, str] = {}
         self.submission: PartSubmission | None = None
+        # Set by changes_from_post: what the posted page had per field (version, value), the answers
+        # on it that differ from the saved ones but were not part of this save, and a conflict the
+        # person settled by taking the colleague's answer.
+        self.seen: dict[str, tuple[int, str]] = {}
+        self.pending: set[str] = set()
+        self.taken: str = ""
         if read_answers:
             self.show_answers(Answer.objects.filter(response=response).select_related("updated_by"))
             self.submission = (
@@ -100,28 +132,48 @@ class PartPage:
                     conflict=conflicts.get(question.code),
                     has_conflict=question.code in conflicts,
                     first_in_section=bool(question.section) and question.section != section,
+                    seen=self.seen.get(question.code) if question.code in conflicts else None,
                 )
             )
             section = question.section
         return result
 
     def changes_from_post(self, data: QueryDict) -> dict[str, Change]:
-        """The questions the person changed: their value differs from the one the page showed
-        (`o_<code>`), so that fields they did not touch never overwrite a colleague's answer.
-        Autosave posts the whole form too, so a change is never lost if a request is."""
-        changes = {}
+        """The changes a posted page asks for. A field is a change when its value differs from the one
+        the page showed (`o_<code>`), so that fields the person did not touch never overwrite a
+        colleague's answer; it is made against the version the page showed (`v_<code>`), so that a
+        colleague's later answer is a conflict, not overwritten.
+
+        An autosave names the field that changed (`changed`) and saves it. A field the server refused
+        (an error or a conflict, marked `r_<code>` at the question) is saved only when it is the one
+        named: until then it waits at its question (`pending`), and nothing else writes it. Any other
+        field that differs is a change whose own save never arrived (a lost connection, a session
+        that ran out), saved now so that it is not lost. The page's Save button, without JavaScript,
+        saves every field that differs. A conflict's buttons (`resolve`) keep the person's answer over
+        the colleague's version they were shown (`c_<code>`), or take the colleague's and change
+        nothing."""
+        differing: dict[str, Change] = {}
         for question in self.questions:
             code = question.code
-            if question.type == "note":
-                continue
+            if question.type == "note" or f"v_{code}" not in data:
+                continue  # nothing to answer, or not on the page that was posted
             value = " ".join(data.getlist(code)) if question.type == "select_multiple" else data.get(code, "")
-            if f"v_{code}" not in data:
-                continue  # not on the page that was posted
-            if value == data.get(f"o_{code}", ""):
-                continue
-            version = data.get(f"v_{code}", "0")
-            changes[code] = Change(value, int(version) if version.isdigit() else 0)
-        return changes
+            shown = data.get(f"o_{code}", "")
+            self.seen[code] = (_version(data.get(f"v_{code}")), shown)
+            if value != shown:
+                differing[code] = Change(value, self.seen[code][0])
+        choice, _sep, resolved = data.get(RESOLVE, "").partition(":")
+        if resolved in differing and choice == "mine":
+            differing[resolved] = Change(differing[resolved].value, _version(data.get(f"c_{resolved}")))
+        elif resolved in differing and choice == "theirs":
+            del differing[resolved]
+            self.taken = resolved
+        changed = data.get("changed", "")
+        if not changed:
+            return differing
+        named = resolved if changed == RESOLVE else changed
+        self.pending = {code for code in differing if code != named and f"r_{code}" in data}
+        return {code: change for code, change in differing.items() if code not in self.pending}
 
     @staticmethod
     def typed_values(changes: Mapping[str, Change], result: SaveResult) -> dict[str, str]:
@@ -131,3 +183,46 @@ class PartPage:
             for code, change in changes.items()
             if code in result.errors or code in result.conflicts
         }
+
+
+def _version(text: str | None) -> int:
+    # ASCII digits only: str.isdigit() accepts "²", which int() refuses.
+    return int(text) if text and text.isascii() and text.isdigit() else 0
+
+
+def save_status(page: PartPage, result: SaveResult, *, now: datetime) -> list[str]:
+    """What happened to this save, in sentences for the page's status line: saved (with the second,
+    so that two saves in one minute can be told apart), or why a question was not, what skip logic
+    removed, and how many other answers on the page still wait at their question."""
+    labels = {question.code: question.label for question in page.questions}
+    lines = []
+    refused = {**dict.fromkeys(result.errors, "error"), **dict.fromkeys(result.conflicts, "conflict")}
+    if result.written or not refused:
+        lines.append(_("Saved %(time)s.") % {"time": timezone.localtime(now).strftime("%H:%M:%S")})
+    for code, kind in refused.items():
+        label = labels.get(code, code)
+        if kind == "conflict":
+            lines.append(
+                _('The answer to "%(label)s" was not saved: a colleague changed it while you were working. '
+                  "Choose whose answer to keep.") % {"label": label}
+            )  # fmt: skip
+        else:
+            lines.append(
+                _('The answer to "%(label)s" was not saved: see the message at the question.') % {"label": label}
+            )
+    if page.taken:
+        lines.append(_('Your colleague\'s answer to "%(label)s" is shown.') % {"label": labels[page.taken]})
+    for question in result.removed:
+        lines.append(
+            _('The answer to "%(label)s" was removed, as the question is no longer asked.') % {"label": question.label}
+        )
+    if pending := len(page.pending - refused.keys()):
+        lines.append(
+            ngettext(
+                "%(count)d other answer on the page is not saved: see the message at the question.",
+                "%(count)d other answers on the page are not saved: see the messages at the questions.",
+                pending,
+            )
+            % {"count": pending}
+        )
+    return lines

@@ -14,7 +14,7 @@ from survey import access, services
 from survey.forms import ExtensionForm, ReopenForm
 from survey.models import AnswerChange, Part
 from survey.selectors.responses import latest_reopenings, part_statuses
-from survey.views.part_page import PartPage
+from survey.views.part_page import RESOLVE, PartPage, save_status
 
 
 def _part(response, code: str) -> Part:  # noqa: ANN001
@@ -96,10 +96,13 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     page.show_answers(result.answers.values())
     typed = page.typed_values(changes, result)
     views = page.views(errors=result.errors, typed=typed, conflicts=result.conflicts)
-    context.update(questions=views, result=result, saved_at=timezone.now())
+    status = save_status(page, result, now=timezone.now())
+    context.update(questions=views, result=result, status=status)
     if request.htmx:
         # The changed questions, and every question whose visibility or options may have changed.
-        touched = result.written | result.errors.keys() | result.conflicts.keys() | {request.POST.get("changed")}
+        changed = request.POST.get("changed", "")
+        named = request.POST.get(RESOLVE, "").partition(":")[2] if changed == RESOLVE else changed
+        touched = result.written | result.errors.keys() | result.conflicts.keys() | {named}
         dependent = {
             view.code
             for view in views
@@ -111,12 +114,8 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
         return render(request, "survey/_autosave.html", context)
     if result.errors or result.conflicts:
         return render(request, "survey/part_form.html", context, status=200)
-    messages.success(request, _("Saved %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")})
-    for question in result.removed:
-        messages.info(
-            request,
-            _('The answer to "%(label)s" was removed, as the question is no longer asked.') % {"label": question.label},
-        )
+    for line in status:
+        messages.success(request, line)
     return redirect("survey:response-part", pk=pk, part=part)
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import get_xlsform
@@ -34,7 +34,7 @@ TRUE = {"yes", "true", "true()", "1"}
 FALSE = {"", "no", "false", "false()", "0"}
 
 
-QUESTIONNAIRE = Kind((".xlsx", ".md"), _lazy("Upload an .xlsx or .md file."), max_bytes=2 * MB)
+QUESTIONNAIRE = Kind((".xlsx", ".md"), gettext_lazy("Upload an .xlsx or .md file."), max_bytes=2 * MB)
 
 
 class XLSFormInvalid(Exception):

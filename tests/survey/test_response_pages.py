@@ -99,8 +99,8 @@ def test_autosave_of_the_same_question_shows_the_colleagues_value(client, respon
         headers={"HX-Request": "true"},
     )
     content = response.content.decode()
-    assert 'Cecilia Kollega ändrade svaret till "Nej"' in content
-    assert "Sparades inte" in content
+    assert "Cecilia Kollega ändrade svaret till ”Nej”" in content
+    assert "sparades inte: en kollega ändrade det medan du arbetade" in content
     assert answers_of(kalmar) == {"fortb_barn": "nej"}
 
 
