@@ -373,7 +373,8 @@ class _Rows:
             )  # fmt: skip
             self.changes.append(
                 AnswerChange(response=response, question_id=question_id, old_value="", new_value=value,
-                             user_id=user_id, channel=AnswerChange.Channel.WEB, created_at=moment)
+                             user_id=user_id, created_at=moment,
+                             channel=AnswerChange.Channel.WEB if user_id else AnswerChange.Channel.IMPORT)
             )  # fmt: skip
 
     def submit(self, response: Response, part: Part, moment: datetime, user_id: int | None) -> None:

@@ -6,7 +6,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from core.models import AuditEvent
-from survey.models import Answer, Part, PartSubmission, Response
+from survey.models import Answer, AnswerChange, Part, PartSubmission, Response
 
 
 @dataclass
@@ -15,6 +15,18 @@ class PartStatus:
     status: str  # not_started, started, submitted
     submission: PartSubmission | None
     last_change: Answer | None
+    last_channel: str = ""  # of the last change, read only when it has no user (an import, say)
+
+    @property
+    def changed_by(self) -> str:
+        """Who made the last change: the person, or else how it came (e.g. "import")."""
+        if self.last_change is None:
+            return ""
+        if self.last_change.updated_by:
+            return str(self.last_change.updated_by)
+        if self.last_channel:
+            return str(AnswerChange.Channel(self.last_channel).label).lower()
+        return _("a removed user")
 
     @property
     def label(self) -> str:
@@ -41,14 +53,28 @@ def part_statuses_for(responses: list[Response]) -> dict[int, list[PartStatus]]:
     )
     for answer in answers:
         latest[answer.response_id, answer.part_id] = answer
+    channels = _channels_of([answer for answer in latest.values() if answer.updated_by_id is None])
     statuses = {}
     for response in responses:
         statuses[response.pk] = []
         for part in parts.get(response.round_id, []):
             key = (response.pk, part.pk)
             status = "submitted" if key in submissions else "started" if key in latest else "not_started"
-            statuses[response.pk].append(PartStatus(part, status, submissions.get(key), latest.get(key)))
+            answer = latest.get(key)
+            channel = channels.get((answer.response_id, answer.question_id), "") if answer else ""
+            statuses[response.pk].append(PartStatus(part, status, submissions.get(key), answer, channel))
     return statuses
+
+
+def _channels_of(answers: list[Answer]) -> dict[tuple[int, int], str]:
+    """How each of these answers was last changed (web form, import, …), from the history: for
+    answers without a user, in one query, and none when every answer has its user."""
+    if not answers:
+        return {}
+    changes = AnswerChange.objects.filter(
+        response__in={a.response_id for a in answers}, question__in={a.question_id for a in answers}
+    ).order_by("created_at", "pk")
+    return {(r, q): channel for r, q, channel in changes.values_list("response_id", "question_id", "channel")}
 
 
 def part_statuses(response: Response) -> list[PartStatus]:
@@ -58,3 +84,21 @@ def part_statuses(response: Response) -> list[PartStatus]:
 def latest_reopenings(response: Response, limit: int = 5) -> QuerySet[AuditEvent]:
     """The response's latest reopened parts, for its task list (by the audit log's code index)."""
     return AuditEvent.objects.filter(code="survey.part.reopened", data__response=response.pk)[:limit]
+
+
+@dataclass(frozen=True)
+class Reopening:
+    part: Part
+    event: AuditEvent  # the latest reopening of the part: when, by whom and why
+
+
+def open_reopenings(response: Response, statuses: list[PartStatus]) -> list[Reopening]:
+    """The response's parts that a coordinator reopened and that are not submitted again, each with
+    its latest reopening, for the task list (`statuses`: the response's part_statuses)."""
+    unsubmitted = {status.part.code: status.part for status in statuses if status.submission is None}
+    shown: dict[str, Reopening] = {}
+    for event in latest_reopenings(response):
+        code = event.data.get("part")
+        if code in unsubmitted and code not in shown:
+            shown[code] = Reopening(unsubmitted[code], event)
+    return list(shown.values())

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from survey import access, services
 from survey.forms import ExtensionForm, ReopenForm
 from survey.models import AnswerChange, Part
-from survey.selectors.responses import latest_reopenings, part_statuses
+from survey.selectors.responses import open_reopenings, part_statuses
 from survey.views.part_page import RESOLVE, PartPage, save_status
 
 
@@ -48,14 +48,15 @@ def _closed_reason(
 @login_required
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = access.get_response_for_user(request.user, pk)
+    parts = part_statuses(response)
     return render(
         request,
         "survey/response_detail.html",
         {
             "response": response,
-            "parts": part_statuses(response),
+            "parts": parts,
             "closed_reason": _closed_reason(request, response, None),
-            "reopenings": latest_reopenings(response),
+            "reopenings": open_reopenings(response, parts),
             "is_coordinator": access.has_role(request.user, "coordinator", "admin"),
         },
     )

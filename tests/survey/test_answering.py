@@ -63,8 +63,8 @@ def test_a_wrong_value_keeps_every_other_answer(kalmar, respondent):
 def test_constraint_messages_come_from_the_questionnaire(kalmar, respondent):
     result = save(kalmar, respondent, overensk=["ingen", "polis"], antal_skyddat_boende="-1")
     assert result.errors == {
-        "overensk": "Ingen kan inte kombineras med andra svar",
-        "antal_skyddat_boende": "Ange ett heltal mellan 0 och 100 000",
+        "overensk": "Ingen kan inte kombineras med andra svar.",
+        "antal_skyddat_boende": "Ange ett heltal mellan 0 och 100 000.",
     }
 
 

@@ -62,7 +62,7 @@ def test_changes_follow_the_web_forms_rules_and_are_audited(api, respondent, res
     ]}  # fmt: skip
     result = api.patch(answers_url(kalmar), body, format="json").json()
     assert sorted(answer["question"] for answer in result["saved"]) == ["antal_skyddat_boende", "fortb_barn"]
-    assert result["errors"] == {"overensk": "Ingen kan inte kombineras med andra svar",
+    assert result["errors"] == {"overensk": "Ingen kan inte kombineras med andra svar.",
                                 "finns_inte": "Det finns ingen sådan fråga."}  # fmt: skip
     assert AnswerChange.objects.filter(response=kalmar, channel="api", user=respondent).count() == 2
 
