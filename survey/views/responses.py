@@ -15,6 +15,7 @@ from survey.forms import ExtensionForm, ReopenForm
 from survey.models import AnswerChange, Part
 from survey.selectors.responses import open_reopenings, part_statuses
 from survey.views.part_page import RESOLVE, PartPage, save_status
+from survey.xlsform import form_logic
 
 
 def _part(response, code: str) -> Part:  # noqa: ANN001
@@ -142,6 +143,10 @@ def response_review(request: HttpRequest, pk: int, part: str) -> HttpResponse:
             )
             return redirect("survey:response-detail", pk=pk)
     page = PartPage(response, part_obj)  # the page's answers: a submission that goes through reads none
+    closed_reason = _closed_reason(request, response, part_obj, page)
+    if request.method == "GET" and not closed_reason:
+        # What stops the part from being submitted, marked before the person tries.
+        errors = form_logic.part_errors(page.part_specs, page.values)
     return render(
         request,
         "survey/part_review.html",
@@ -151,7 +156,7 @@ def response_review(request: HttpRequest, pk: int, part: str) -> HttpResponse:
             "page": page,
             "questions": page.views(errors=errors),
             "errors": errors,
-            "closed_reason": _closed_reason(request, response, part_obj, page),
+            "closed_reason": closed_reason,
         },
         status=200,
     )

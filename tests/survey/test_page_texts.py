@@ -89,3 +89,14 @@ def test_a_refusal_and_a_missing_page_are_swedish_pages_in_the_sites_layout(clie
     assert "Till startsidan" in content and 'class="navbar' in content
     missing = client.get("/finns-inte/")
     assert missing.status_code == 404 and "<h1>Sidan finns inte</h1>" in missing.content.decode()
+
+
+def test_the_review_marks_missing_answers_before_the_part_is_submitted(client, respondent, kalmar):
+    save_answers(response=kalmar, changes={"fortb_barn": Change("ja")}, user=respondent)
+    client.force_login(respondent)
+    content = client.get(reverse("survey:response-review", kwargs={"pk": kalmar.pk, "part": "vinr"})).content.decode()
+    assert "Delen kan inte skickas in än" in content
+    part_url = reverse("survey:response-part", kwargs={"pk": kalmar.pk, "part": "vinr"})
+    assert f'href="{part_url}#id_skydd_rutin_1"' in content  # a required question without an answer, linked
+    assert f'href="{part_url}#id_fortb_barn_1"' not in content  # answered
+    assert not PartSubmission.objects.filter(response=kalmar).exists()
