@@ -4,6 +4,7 @@ submitted part that reads as submitted, the API key's header shown whole, and Sw
 in the site's layout."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,3 +101,11 @@ def test_the_review_marks_missing_answers_before_the_part_is_submitted(client, r
     assert f'href="{part_url}#id_skydd_rutin_1"' in content  # a required question without an answer, linked
     assert f'href="{part_url}#id_fortb_barn_1"' not in content  # answered
     assert not PartSubmission.objects.filter(response=kalmar).exists()
+
+
+def test_a_clean_dry_run_names_the_checkbox_as_the_page_labels_it(client, coordinator):
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile("k.csv", b"unit_code,name,email\n0880,Anna Lind,anna.lind@kalmar.se\n")
+    content = client.post(reverse("survey:contact-import"), {"file": upload, "dry_run": "on"}).content.decode()
+    assert "Kryssa ur ”Kontrollera bara filen” för att importera den." in content
+    assert "Kontrollera bara filen (provkörning)" in content  # the checkbox's own label
