@@ -78,8 +78,8 @@ def test_concurrent_autosaves_lose_nothing_and_report_conflicts(committed_db, op
             # Reported either as saved or as a colleague's change, never both, never neither.
             assert conflict != ("Sparat" in content), content
             if conflict:
-                assert "Sparades inte" in content
-                assert re.search(r'(Anna Lind|Bo Ek) ändrade svaret till "\d+"', content), content
+                assert "sparades inte: en kollega ändrade det medan du arbetade" in content
+                assert re.search(r"(Anna Lind|Bo Ek) ändrade svaret till ”\d+”", content), content
             with lock:
                 (conflicts if conflict else stored).append(value)
 
