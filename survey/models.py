@@ -324,6 +324,8 @@ class AnswerChange(models.Model):
         API = "api", _("API")
         IMPORT = "import", _("Import")
         SYSTEM = "system", _("Skip logic")
+        LAST_YEAR = "last_year", _("Last year's answer")
+        ON_BEHALF = "on_behalf", _("Coordinator on the unit's behalf")
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="changes")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="changes")

@@ -1,12 +1,17 @@
 """Where a response stands: each part's status and who last worked on it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.models import AuditEvent
-from survey.models import Answer, AnswerChange, Part, PartSubmission, Response
+from survey.models import Answer, AnswerChange, Part, PartSubmission, Question, Response, SurveyRound
+from survey.selectors import questionnaire
+from survey.xlsform import form_logic
+from survey.xlsform.form_logic import QuestionSpec
 
 
 @dataclass
@@ -16,6 +21,14 @@ class PartStatus:
     submission: PartSubmission | None
     last_change: Answer | None
     last_channel: str = ""  # of the last change, read only when it has no user (an import, say)
+    # The response's answers by code, for the progress: worked out only where a page shows it.
+    values: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def progress(self) -> str:
+        """E.g. "12 av 21 besvarade" (from the questionnaire kept in the process)."""
+        specs = _part_specs(self.part.round).get(self.part.pk, [])
+        return progress_text(*form_logic.progress(specs, self.values))
 
     @property
     def changed_by(self) -> str:
@@ -37,7 +50,7 @@ def part_statuses_for(responses: list[Response]) -> dict[int, list[PartStatus]]:
     """Each response's parts with status and who last worked on them, in three queries for any number."""
     ids = [response.pk for response in responses]
     parts: dict[int, list[Part]] = {}
-    for part in Part.objects.filter(round__in={response.round_id for response in responses}):
+    for part in Part.objects.filter(round__in={response.round_id for response in responses}).select_related("round"):
         parts.setdefault(part.round_id, []).append(part)
     submissions = {
         (s.response_id, s.part_id): s
@@ -48,11 +61,13 @@ def part_statuses_for(responses: list[Response]) -> dict[int, list[PartStatus]]:
     answers = (
         Answer.objects.filter(response__in=ids)
         .select_related("updated_by")
-        .annotate(part_id=F("question__part_id"))
+        .annotate(part_id=F("question__part_id"), code=F("question__code"))
         .order_by("updated_at")
     )
+    values: dict[int, dict[str, str]] = {response_id: {} for response_id in ids}
     for answer in answers:
         latest[answer.response_id, answer.part_id] = answer
+        values[answer.response_id][answer.code] = answer.value
     channels = _channels_of([answer for answer in latest.values() if answer.updated_by_id is None])
     statuses = {}
     for response in responses:
@@ -62,8 +77,28 @@ def part_statuses_for(responses: list[Response]) -> dict[int, list[PartStatus]]:
             status = "submitted" if key in submissions else "started" if key in latest else "not_started"
             answer = latest.get(key)
             channel = channels.get((answer.response_id, answer.question_id), "") if answer else ""
-            statuses[response.pk].append(PartStatus(part, status, submissions.get(key), answer, channel))
+            statuses[response.pk].append(
+                PartStatus(part, status, submissions.get(key), answer, channel, values=values[response.pk])
+            )
     return statuses
+
+
+def _part_specs(survey_round: SurveyRound) -> dict[int, list[QuestionSpec]]:
+    """The round's form-logic specs by part, from the questionnaire kept in the process."""
+    specs: dict[int, list[QuestionSpec]] = {}
+    for question, spec in zip(
+        questionnaire.round_questions(survey_round), questionnaire.round_specs(survey_round), strict=True
+    ):
+        specs.setdefault(question.part_id, []).append(spec)
+    return specs
+
+
+def progress_text(answered: int, asked: int) -> str:
+    """E.g. "12 av 21 besvarade": of the questions asked so far (follow-ups count once they are asked)."""
+    return ngettext("%(answered)d of %(asked)d answered", "%(answered)d of %(asked)d answered", asked) % {
+        "answered": answered,
+        "asked": asked,
+    }
 
 
 def _channels_of(answers: list[Answer]) -> dict[tuple[int, int], str]:
@@ -102,3 +137,41 @@ def open_reopenings(response: Response, statuses: list[PartStatus]) -> list[Reop
         if code in unsubmitted and code not in shown:
             shown[code] = Reopening(unsubmitted[code], event)
     return list(shown.values())
+
+
+def value_text(question: Question, value: str) -> str:
+    """An answer as the respondent saw it: option labels rather than codes (choices prefetched)."""
+    if value == "":
+        return _("(no answer)")
+    if question.type in ("select_one", "select_multiple"):
+        labels = {choice.value: choice.label for choice in question.choices.all()}
+        return ", ".join(labels.get(option, option) for option in value.split())
+    return value
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    change: AnswerChange
+    question: Question  # with its part and options
+    old_text: str
+    new_text: str
+
+    @property
+    def at(self) -> datetime:
+        return self.change.created_at
+
+
+def history_rows(response: Response, *, code: str = "", limit: int = 500) -> list[HistoryRow]:
+    """The response's changes, newest first, with question texts and option labels (from the
+    questionnaire kept in the process); `code`: one question's only."""
+    questions = {question.pk: question for question in questionnaire.round_questions(response.round)}
+    changes = AnswerChange.objects.filter(response=response).select_related("user").order_by("-created_at", "-pk")
+    if code:
+        changes = changes.filter(question__code=code)
+    rows = []
+    for change in changes[:limit]:
+        question = questions[change.question_id]
+        rows.append(
+            HistoryRow(change, question, value_text(question, change.old_value), value_text(question, change.new_value))
+        )
+    return rows

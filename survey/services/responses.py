@@ -33,6 +33,7 @@ class Change:
 
     value: str | list[str]
     base_version: int | None = None
+    channel: str | None = None  # how this change came, if not as the whole save's (e.g. last year's answer)
 
 
 @dataclass
@@ -173,7 +174,7 @@ def save_answers(
             result.written.add(code)
             audit.append(
                 AnswerChange(response=response, question=question, old_value=current_value, new_value=value,
-                             user=user, channel=channel, created_at=now)
+                             user=user, channel=change.channel or channel, created_at=now)
             )  # fmt: skip
 
         # Answers whose question a change made irrelevant are dropped, and the person is told.

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from survey.models import Answer
+from survey.selectors.responses import value_text
 
 register = template.Library()
 
@@ -9,10 +10,6 @@ register = template.Library()
 @register.filter
 def answer_text(answer: Answer | None) -> str:
     """An answer as the respondent saw it: option labels rather than codes."""
-    if answer is None or answer.value == "":
+    if answer is None:
         return _("(no answer)")
-    question = answer.question
-    if question.type in ("select_one", "select_multiple"):
-        labels = {choice.value: choice.label for choice in question.choices.all()}
-        return ", ".join(labels.get(value, value) for value in answer.value.split())
-    return answer.value
+    return value_text(answer.question, answer.value)

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from survey.models import Answer, Part, PartSubmission, Question, Response
+from survey.selectors.responses import progress_text
 from survey.services.responses import Change, SaveResult, round_questions, round_specs
 from survey.xlsform import form_logic
+from survey.xlsform.expressions import parse
 
 
 @dataclass
@@ -30,6 +32,8 @@ class QuestionView:
     # In conflict: the version and value the person's page had, kept in the page so that every later
     # save of the field is a conflict again until they choose (never a silent overwrite).
     seen: tuple[int, str] | None = None
+    number: str = ""  # "3", or "3.1" for a follow-up of question 3 ("" for a note)
+    follow_up: bool = False
 
     @property
     def code(self) -> str:
@@ -77,6 +81,7 @@ class PartPage:
         self.questions = [q for q in all_questions if q.part_id == part.pk]
         self.specs = round_specs(response)
         self.part_specs = [s for s in self.specs if s.code in {q.code for q in self.questions}]
+        self.numbers = question_numbers(self.part_specs)
         self._questions_by_pk = {q.pk: q for q in all_questions}
         self.answers: dict[int, Answer] = {}
         self.values: dict[str, str] = {}
@@ -133,6 +138,8 @@ class PartPage:
                     has_conflict=question.code in conflicts,
                     first_in_section=bool(question.section) and question.section != section,
                     seen=self.seen.get(question.code) if question.code in conflicts else None,
+                    number=self.numbers.get(question.code, ""),
+                    follow_up="." in self.numbers.get(question.code, ""),
                 )
             )
             section = question.section
@@ -175,6 +182,17 @@ class PartPage:
         self.pending = {code for code in differing if code != named and f"r_{code}" in data}
         return {code: change for code, change in differing.items() if code not in self.pending}
 
+    @property
+    def next_part(self) -> Part | None:
+        """The part after this one in the questionnaire, for the page's *Next part* link."""
+        parts = list(dict.fromkeys(question.part for question in round_questions(self.response)))
+        index = parts.index(self.part) if self.part in parts else len(parts)
+        return parts[index + 1] if index + 1 < len(parts) else None
+
+    def progress(self) -> str:
+        """E.g. "12 av 21 besvarade", with the answers shown."""
+        return progress_text(*form_logic.progress(self.part_specs, self.values))
+
     @staticmethod
     def typed_values(changes: Mapping[str, Change], result: SaveResult) -> dict[str, str]:
         """What the person typed where it was refused, so it stays in the field to be corrected."""
@@ -183,6 +201,32 @@ class PartPage:
             for code, change in changes.items()
             if code in result.errors or code in result.conflicts
         }
+
+
+def question_numbers(specs: list[form_logic.QuestionSpec]) -> dict[str, str]:
+    """A number for each question of a part, notes left out: 1, 2, 3 …; a follow-up (a question asked
+    only with an earlier question's answer) is numbered under the question it depends on: 3.1, 3.2."""
+    position = {spec.code: index for index, spec in enumerate(specs)}
+    root: dict[str, str] = {}  # code -> the top-level question it follows up
+    numbers: dict[str, str] = {}
+    top, under = 0, {}
+    for spec in specs:
+        if spec.type == "note":
+            continue
+        earlier = {
+            code for condition in spec.relevant for code in parse(condition).references
+            if position.get(code, len(specs)) < position[spec.code] and code in numbers
+        }  # fmt: skip
+        if earlier:
+            parent = root[max(earlier, key=position.__getitem__)]
+            root[spec.code] = parent
+            under[parent] = under.get(parent, 0) + 1
+            numbers[spec.code] = f"{numbers[parent]}.{under[parent]}"
+        else:
+            top += 1
+            root[spec.code] = spec.code
+            numbers[spec.code] = str(top)
+    return numbers
 
 
 def _version(text: str | None) -> int:

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from survey import access, services
 from survey.forms import ExtensionForm, ReopenForm
-from survey.models import AnswerChange, Part
-from survey.selectors.responses import open_reopenings, part_statuses
+from survey.models import Part
+from survey.selectors.responses import history_rows, open_reopenings, part_statuses
 from survey.views.part_page import RESOLVE, PartPage, save_status
 from survey.xlsform import form_logic
 
@@ -174,8 +174,21 @@ def response_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def response_history(request: HttpRequest, pk: int) -> HttpResponse:
     response = access.get_response_for_user(request.user, pk)
-    changes = AnswerChange.objects.filter(response=response).select_related("question", "user")[:500]
-    return render(request, "survey/response_history.html", {"response": response, "changes": changes})
+    questions = [q for q in services.responses.round_questions(response) if q.type != "note"]
+    code = request.GET.get("fraga", "")
+    if code not in {question.code for question in questions}:
+        code = ""
+    return render(
+        request,
+        "survey/response_history.html",
+        {
+            "response": response,
+            "rows": history_rows(response, code=code),
+            "questions": questions,
+            "chosen": code,
+            "show_codes": access.has_role(request.user, "coordinator", "admin", "analyst"),
+        },
+    )
 
 
 @login_required

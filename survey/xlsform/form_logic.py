@@ -110,6 +110,15 @@ def validation_error(question: QuestionSpec, value: str, answers: Mapping[str, s
     return None
 
 
+def progress(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -> tuple[int, int]:
+    """(answered, asked) for a part's questions: of the questions asked with these answers (relevant,
+    not notes), how many have an answer that counts."""
+    questions = list(questions)
+    kept = effective_answers(questions, answers)
+    asked = [question.code for question in questions if question.type != "note" and is_relevant(question, kept)]
+    return sum(code in kept for code in asked), len(asked)
+
+
 def part_errors(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -> dict[str, str]:
     """Every problem that stops a part from being submitted, by question code."""
     questions = list(questions)

@@ -38,7 +38,10 @@ def test_the_start_page_lists_the_units_surveys_with_status(client, respondent, 
 def test_the_part_page_shows_accessible_questions(client, respondent, kalmar):
     client.force_login(respondent)
     content = client.get(part_url(kalmar)).content.decode()
-    assert '<legend class="fs-6 fw-semibold">Har ni under det senaste året genomfört fortbildning' in content
+    assert (
+        '<legend class="fs-6 fw-semibold"><span class="question-number">4</span> Har ni under det senaste året '
+        "genomfört fortbildning" in content
+    )
     assert (
         'id="id_fortb_barn_1"' in content
         and '<label class="form-check-label" for="id_fortb_barn_1">Ja</label>' in content
