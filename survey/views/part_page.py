@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from survey.models import Answer, Part, PartSubmission, Question, Response
+from survey.models import Answer, AnswerChange, Part, PartSubmission, Question, Response
+from survey.selectors.last_year import LastYear, last_years_answers
 from survey.selectors.responses import progress_text
 from survey.services.responses import Change, SaveResult, round_questions, round_specs
 from survey.xlsform import form_logic
@@ -34,6 +35,7 @@ class QuestionView:
     seen: tuple[int, str] | None = None
     number: str = ""  # "3", or "3.1" for a follow-up of question 3 ("" for a note)
     follow_up: bool = False
+    last_year: LastYear | None = None
 
     @property
     def code(self) -> str:
@@ -69,6 +71,8 @@ class QuestionView:
 
 # The buttons of a conflict: "mine:<code>" keeps the person's value, "theirs:<code>" the colleague's.
 RESOLVE = "resolve"
+# *Same answer as last year* (the question's code), and *Fill in last year's answers* for the part.
+COPY, COPY_ALL = "copy", "copy_all"
 
 
 class PartPage:
@@ -92,7 +96,10 @@ class PartPage:
         self.seen: dict[str, tuple[int, str]] = {}
         self.pending: set[str] = set()
         self.taken: str = ""
+        self.copied: set[str] = set()
+        self.last_year: dict[str, LastYear] = {}
         if read_answers:
+            self.last_year = last_years_answers(response)
             self.show_answers(Answer.objects.filter(response=response).select_related("updated_by"))
             self.submission = (
                 PartSubmission.objects.filter(response=response, part=part).select_related("submitted_by").first()
@@ -140,6 +147,7 @@ class PartPage:
                     seen=self.seen.get(question.code) if question.code in conflicts else None,
                     number=self.numbers.get(question.code, ""),
                     follow_up="." in self.numbers.get(question.code, ""),
+                    last_year=self.last_year.get(question.code),
                 )
             )
             section = question.section
@@ -169,6 +177,14 @@ class PartPage:
             self.seen[code] = (_version(data.get(f"v_{code}")), shown)
             if value != shown:
                 differing[code] = Change(value, self.seen[code][0])
+        self._last_year_from_post(data)
+        if (copied := data.get(COPY, "")) in self.seen:
+            # The value from the database, not from the page: the history will say it is last year's.
+            last = last_years_answers(self.response).get(copied)
+            if last is not None and not last.changed:
+                self.last_year[copied] = last
+                differing[copied] = Change(last.value, self.seen[copied][0], channel=AnswerChange.Channel.LAST_YEAR)
+                self.copied.add(copied)
         choice, _sep, resolved = data.get(RESOLVE, "").partition(":")
         if resolved in differing and choice == "mine":
             differing[resolved] = Change(differing[resolved].value, _version(data.get(f"c_{resolved}")))
@@ -178,9 +194,47 @@ class PartPage:
         changed = data.get("changed", "")
         if not changed:
             return differing
-        named = resolved if changed == RESOLVE else changed
+        named = resolved if changed == RESOLVE else data.get(COPY, "") if changed == COPY else changed
         self.pending = {code for code in differing if code != named and f"r_{code}" in data}
         return {code: change for code, change in differing.items() if code not in self.pending}
+
+    def _last_year_from_post(self, data: QueryDict) -> None:
+        """Last year's answers as the page showed them (ly_, lyt_), to draw the questions an autosave
+        swaps in without reading last year's round on every save. Only shown, never saved: a copy
+        reads the value from the database."""
+        for question in self.questions:
+            if f"lyt_{question.code}" in data:
+                value, text = data.get(f"ly_{question.code}", ""), data.get(f"lyt_{question.code}", "")
+                self.last_year.setdefault(question.code, LastYear(text=text, value=value, year=0))
+
+    def last_year_fill(self) -> dict[str, Change]:
+        """*Fill in last year's answers*: last year's answer for every question of the part that has
+        none now, is asked with the answers so far and was asked the same way last year. Reads the
+        answers (under the save's lock) and last year's round."""
+        self.show_answers(Answer.objects.filter(response=self.response).select_related("updated_by"))
+        self.last_year = last_years_answers(self.response)
+        answers = dict(self.values)
+        changes = {}
+        for spec in self.part_specs:
+            last = self.last_year.get(spec.code)
+            if last is None or last.changed or answers.get(spec.code):
+                continue
+            if not form_logic.is_relevant(spec, form_logic.effective_answers(self.specs, answers)):
+                continue
+            if form_logic.validation_error(spec, last.value, {**answers, spec.code: last.value}):
+                continue
+            answers[spec.code] = last.value
+            changes[spec.code] = Change(last.value, 0, channel=AnswerChange.Channel.LAST_YEAR)
+        self.copied |= changes.keys()
+        return changes
+
+    @property
+    def can_fill_from_last_year(self) -> bool:
+        return any(
+            not last.changed and not self.values.get(code)
+            for code, last in self.last_year.items()
+            if code in {question.code for question in self.questions}
+        )
 
     @property
     def next_part(self) -> Part | None:
@@ -254,6 +308,15 @@ def save_status(page: PartPage, result: SaveResult, *, now: datetime) -> list[st
             lines.append(
                 _('The answer to "%(label)s" was not saved: see the message at the question.') % {"label": label}
             )
+    if copied := len(result.written & page.copied):
+        lines.append(
+            ngettext(
+                "Last year's answer was filled in for %(count)d question.",
+                "Last year's answers were filled in for %(count)d questions.",
+                copied,
+            )
+            % {"count": copied}
+        )
     if page.taken:
         lines.append(_('Your colleague\'s answer to "%(label)s" is shown.') % {"label": labels[page.taken]})
     for question in result.removed:

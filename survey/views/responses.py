@@ -14,7 +14,7 @@ from survey import access, services
 from survey.forms import ExtensionForm, ReopenForm
 from survey.models import Part
 from survey.selectors.responses import history_rows, open_reopenings, part_statuses
-from survey.views.part_page import RESOLVE, PartPage, save_status
+from survey.views.part_page import COPY, COPY_ALL, RESOLVE, PartPage, save_status
 from survey.xlsform import form_logic
 
 
@@ -84,6 +84,8 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
             part_obj = _part(response, part)
             page = PartPage(response, part_obj, read_answers=False)
             changes = page.changes_from_post(request.POST)
+            if COPY_ALL in request.POST:
+                changes = {**page.last_year_fill(), **changes}  # what the person typed wins over last year's
             result = services.save_answers(
                 response=response, part=part_obj, changes=changes, user=request.user, locked=True
             )
@@ -103,7 +105,9 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     if request.htmx:
         # The changed questions, and every question whose visibility or options may have changed.
         changed = request.POST.get("changed", "")
-        named = request.POST.get(RESOLVE, "").partition(":")[2] if changed == RESOLVE else changed
+        named = {RESOLVE: request.POST.get(RESOLVE, "").partition(":")[2], COPY: request.POST.get(COPY, "")}.get(
+            changed, changed
+        )
         touched = result.written | result.errors.keys() | result.conflicts.keys() | {named}
         dependent = {
             view.code
