@@ -34,6 +34,7 @@ class OutgoingEmail(models.Model):
         REMINDER = "reminder", _("Reminder")
         REOPENED = "reopened", _("Part reopened")
         RECEIPT = "receipt", _("Receipt")
+        EXTENDED = "extended", _("Deadline extended")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -58,6 +58,10 @@ class UnitRetireForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Reason, shown to the respondents"), max_length=1000)
+    # Needed once the unit's deadline has passed (survey.services.reopen_part).
+    until = forms.DateTimeField(
+        label=_("New closing time"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
 
 class ExtensionForm(forms.Form):
@@ -66,7 +70,12 @@ class ExtensionForm(forms.Form):
         help_text=_("For example 2025-03-31 23:59."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("Shown to the unit's respondents and sent to its contact persons by e-mail with the new deadline."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class QuestionnaireUploadForm(forms.Form):

@@ -3,26 +3,58 @@
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.urls import reverse
 
 from core.models import OutgoingEmail
 from core.outbox import render_email
-from survey.models import Answer, PartSubmission
+from survey import access
+from survey.models import Answer, Contact, PartSubmission, Response
 from survey.selectors.questionnaire import round_questions
 
 
-def receipt_email(*, submission: PartSubmission, values: Mapping[str, str]) -> OutgoingEmail | None:
-    """The receipt for a submitted part, with every answer, to the person who submitted it; an
-    outbox row, so that it goes out once also when the queue is down at the moment of submitting.
-    `values`: the response's answers by question code, as the submission checked them."""
-    if submission.submitted_by is None:
-        return None
-    # The part's questions in questionnaire order, with their options, from the process's copy.
-    questions = [q for q in round_questions(submission.response.round) if q.part_id == submission.part_id]
-    answers = [Answer(question=q, value=values[q.code]) for q in questions if q.code in values]  # to show, unsaved
-    context = {"submission": submission, "answers": answers, "site_url": settings.SITE_URL}
-    subject, body = render_email("receipt", context)
+def receipt_emails(*, submission: PartSubmission, values: Mapping[str, str]) -> list[OutgoingEmail]:
+    """The receipt for a submitted part, with every answer, to the person who submitted it; when a
+    coordinator submitted it on the unit's behalf, to the unit's contact persons too, so that they
+    know what was submitted in their name. Outbox rows, so that each goes out once also when the
+    queue is down at the moment of submitting. `values`: the response's answers by question code,
+    as the submission checked them."""
+    submitter = submission.submitted_by
+    if submitter is None:
+        return []
     response = submission.response
-    return OutgoingEmail(
-        key=f"receipt:{submission.pk}", kind=OutgoingEmail.Kind.RECEIPT, round=response.round, unit=response.unit,
-        to=submission.submitted_by.email, subject=subject, body=body,
-    )  # fmt: skip
+    # The part's questions in questionnaire order, with their options, from the process's copy.
+    questions = [q for q in round_questions(response.round) if q.part_id == submission.part_id]
+    answers = [Answer(question=q, value=values[q.code]) for q in questions if q.code in values]  # to show, unsaved
+    on_behalf = access.has_role(submitter, "coordinator", "admin")
+    context = {"submission": submission, "answers": answers, "site_url": settings.SITE_URL, "on_behalf": on_behalf}
+    subject, body = render_email("receipt", context)
+    emails = [
+        OutgoingEmail(
+            key=f"receipt:{submission.pk}", kind=OutgoingEmail.Kind.RECEIPT, round=response.round, unit=response.unit,
+            to=submitter.email, subject=subject, body=body,
+        )
+    ]  # fmt: skip
+    if on_behalf:
+        for contact in Contact.objects.filter(unit=response.unit).exclude(email__iexact=submitter.email):
+            emails.append(
+                OutgoingEmail(
+                    key=f"receipt:{submission.pk}:{contact.pk}", kind=OutgoingEmail.Kind.RECEIPT, round=response.round,
+                    unit=response.unit, contact=contact, to=contact.email, subject=subject, body=body,
+                )
+            )  # fmt: skip
+    return emails
+
+
+def extension_emails(*, response: Response, event_id: int) -> list[OutgoingEmail]:
+    """Tells the unit's contact persons their new deadline, and why (the coordinator's reason)."""
+    link = settings.SITE_URL + reverse("survey:response-detail", kwargs={"pk": response.pk})
+    emails = []
+    for contact in Contact.objects.filter(unit=response.unit):
+        subject, body = render_email("extended", {"response": response, "contact": contact, "link": link})
+        emails.append(
+            OutgoingEmail(
+                key=f"extended:{event_id}:{contact.pk}", kind=OutgoingEmail.Kind.EXTENDED, round=response.round,
+                unit=response.unit, contact=contact, to=contact.email, subject=subject, body=body,
+            )
+        )  # fmt: skip
+    return emails

@@ -19,7 +19,7 @@ from survey import hooks
 from survey.access import can_answer_after_closing
 from survey.models import Answer, AnswerChange, Contact, Part, PartSubmission, Question, Response
 from survey.selectors import questionnaire
-from survey.services.notifications import receipt_email
+from survey.services.notifications import extension_emails, receipt_emails
 from survey.xlsform import form_logic
 
 
@@ -219,17 +219,29 @@ def submit_part(
     submission = PartSubmission.objects.create(response=response, part=part, submitted_at=now, submitted_by=user)
     record_event("survey.part.submitted", actor=user, unit=response.unit, response=response.pk, part=part.code)
     hooks.part_changed(response)
-    if notify and (receipt := receipt_email(submission=submission, values=answers)):
-        queue_emails([receipt], now=now)
+    if notify:
+        queue_emails(receipt_emails(submission=submission, values=answers), now=now)
     return submission
 
 
 @transaction.atomic
-def reopen_part(*, response: Response, part: Part, reason: str, user: User) -> None:
-    """Lets the unit change a submitted part again; the reason is shown to the respondents."""
-    deleted, _count = PartSubmission.objects.filter(response=response, part=part).delete()
-    if not deleted:
+def reopen_part(
+    *, response: Response, part: Part, reason: str, user: User, until: datetime | None = None,
+    now: datetime | None = None,
+) -> None:  # fmt: skip
+    """Lets the unit change a submitted part again; the reason is shown to the respondents. Once the
+    unit's deadline has passed, the part is reopened only with a new closing time (`until`), so that
+    the e-mail gives a deadline the unit can meet."""
+    now = now or timezone.now()
+    if not PartSubmission.objects.filter(response=response, part=part).exists():
         raise ResponseClosed(_("The part has not been submitted."))
+    if until is not None:
+        extend_deadline(response=response, until=until, reason=reason, user=user)
+    elif not response.is_open(now=now):
+        raise ResponseClosed(
+            _("The unit's deadline has passed: give a new closing time, so that the unit can submit the part again.")
+        )
+    PartSubmission.objects.filter(response=response, part=part).delete()
     event = record_event(
         "survey.part.reopened", actor=user, unit=response.unit, response=response.pk, part=part.code, reason=reason
     )
@@ -257,13 +269,14 @@ def notify_reopened(*, response: Response, part: Part, reason: str, event_id: in
 
 @transaction.atomic
 def extend_deadline(*, response: Response, until: datetime, reason: str, user: User) -> Response:
-    """Moves the closing time for this unit only."""
+    """Moves the closing time for this unit only, and tells its contact persons (with the reason)."""
     if until <= response.round.closes_at:
         raise ResponseClosed(_("An extension must end after the round's closing time."))
     response.extended_until, response.extension_reason = until, reason
     response.save(update_fields=["extended_until", "extension_reason"])
-    record_event(
+    event = record_event(
         "survey.response.extended", actor=user, unit=response.unit, response=response.pk,
         until=until.isoformat(), reason=reason,
     )  # fmt: skip
+    queue_emails(extension_emails(response=response, event_id=event.pk))
     return response

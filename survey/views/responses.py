@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from survey import access, services
 from survey.forms import ExtensionForm, ReopenForm
-from survey.models import Part
+from survey.models import AnswerChange, Part
 from survey.selectors.responses import history_rows, open_reopenings, part_statuses
 from survey.views.part_page import COPY, COPY_ALL, RESOLVE, PartPage, save_status
 from survey.xlsform import form_logic
@@ -46,6 +46,13 @@ def _closed_reason(
     return ""
 
 
+def _channel(request: HttpRequest) -> str:
+    """A coordinator answering on the part page does so on the unit's behalf: the history says so."""
+    if access.has_role(request.user, "coordinator", "admin"):
+        return AnswerChange.Channel.ON_BEHALF
+    return AnswerChange.Channel.WEB
+
+
 @login_required
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = access.get_response_for_user(request.user, pk)
@@ -57,6 +64,7 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "response": response,
             "parts": parts,
             "closed_reason": _closed_reason(request, response, None),
+            "response_open": response.is_open(now=timezone.now()),
             "reopenings": open_reopenings(response, parts),
             "is_coordinator": access.has_role(request.user, "coordinator", "admin"),
         },
@@ -87,8 +95,9 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
             if COPY_ALL in request.POST:
                 changes = {**page.last_year_fill(), **changes}  # what the person typed wins over last year's
             result = services.save_answers(
-                response=response, part=part_obj, changes=changes, user=request.user, locked=True
-            )
+                response=response, part=part_obj, changes=changes, user=request.user, locked=True,
+                channel=_channel(request),
+            )  # fmt: skip
     except services.ResponseClosed as reason:
         closed_reason = str(reason)
         if request.htmx:
@@ -206,7 +215,7 @@ def response_reopen(request: HttpRequest, pk: int, part: str) -> HttpResponse:
         messages.error(request, _("Give a reason that the respondents will see."))
         return redirect("survey:response-detail", pk=pk)
     try:
-        services.reopen_part(response=response, part=part_obj, reason=form.cleaned_data["reason"], user=request.user)
+        services.reopen_part(response=response, part=part_obj, user=request.user, **form.cleaned_data)
     except services.ResponseClosed as error:
         messages.error(request, str(error))
     else:

@@ -15,7 +15,7 @@ from indicators.selectors import checks as check_selectors
 from indicators.services.checks import CheckError, confirm_results, flag_result, resolve_flag
 from indicators.services.computation import compute_indicators
 from survey.models import Part, ReportingUnit, Response, SurveyRound
-from survey.services import Change, extend_deadline, reopen_part, save_answers, submit_part
+from survey.services import Change, reopen_part, save_answers, submit_part
 from tests.factories import UserFactory
 from tests.survey.round_helpers import COMPLETE_ALLMAN, COMPLETE_VINR, load_round_2024
 
@@ -273,9 +273,9 @@ def test_a_flag_is_followed_from_the_unit_to_the_coordinator_and_back(
     assert value("VINR02") == 0
     response = kalmar_response()
     with django_capture_on_commit_callbacks(execute=True):  # each step its own request and transaction
+        # The round has closed: reopening gives the unit a new deadline in the same step.
         reopen_part(response=response, part=Part.objects.get(round=response.round, code="vinr"),
-                    reason="Flagga VINR02", user=coordinator)  # fmt: skip
-    extend_deadline(response=response, until=timezone.now() + timedelta(hours=2), reason="Rättelse", user=coordinator)
+                    reason="Flagga VINR02", user=coordinator, until=timezone.now() + timedelta(hours=2))  # fmt: skip
 
     with django_capture_on_commit_callbacks(execute=True):
         answer_and_submit(kalmar_response(), respondent, {"skola_rutin": "ja"}, "vinr")

@@ -1,11 +1,13 @@
 """Stored unit values and aggregates for a county, the country and a group, against figures
 computed by hand; recomputation after a part is submitted or reopened."""
 
+from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from indicators.models import AggregateResult, UnitResult
 from indicators.services.computation import compute_indicators
@@ -92,7 +94,8 @@ def test_submitting_and_reopening_a_part_recompute_the_year(coordinator, django_
         answer_and_submit(kalmar, coordinator)
     assert UnitResult.objects.get(year=2024, unit__code="0880", indicator__code="VINR03").value == 1
     with django_capture_on_commit_callbacks(execute=True):
-        reopen_part(response=kalmar, part=round_.parts.get(code="vinr"), reason="Rättelse", user=coordinator)
+        reopen_part(response=kalmar, part=round_.parts.get(code="vinr"), reason="Rättelse", user=coordinator,
+                    until=timezone.now() + timedelta(days=1))  # the round has closed: a new deadline  # fmt: skip
     assert UnitResult.objects.get(year=2024, unit__code="0880", indicator__code="VINR03").value is None
     assert national("VINR03").denominator == 0
 

@@ -1,13 +1,14 @@
 """Publishing a year freezes its results; a correction is a revision with a reason that lists the
 values it changed, in the public revision log."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditEvent
 from indicators.models import Publication, PublishedValue, RevisionChange, UnitResult
@@ -69,7 +70,8 @@ def test_recomputing_after_publication_changes_only_the_preliminary_results(coor
     publish_year(year=2024, user=analyst)
 
     vinr = round_.parts.get(code="vinr")
-    reopen_part(response=kalmar, part=vinr, reason="Rättelse", user=coordinator)
+    reopen_part(response=kalmar, part=vinr, reason="Rättelse", user=coordinator,
+                until=timezone.now() + timedelta(days=1))  # the round has closed: a new deadline  # fmt: skip
     save_answers(response=kalmar, changes={"fortb_vuxna": Change("nej")}, user=coordinator)
     submit_part(response=kalmar, part=vinr, user=coordinator, notify=False)
     compute_indicators(years=[2024])

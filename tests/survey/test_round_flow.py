@@ -109,7 +109,12 @@ def test_a_round_from_invitation_through_reminders_to_submission(
     # Kalmar submits; Nybro gets a week more.
     with time_machine.travel(local(2024, 3, 10, 14, 0), tick=False):
         submit_everything(kalmar, anna)
-        extend_deadline(response=nybro, until=local(2024, 3, 28, 23, 59), reason="Sjukdom", user=coordinator)
+        before = len(mail.outbox)
+        with django_capture_on_commit_callbacks(execute=True):
+            extend_deadline(response=nybro, until=local(2024, 3, 28, 23, 59), reason="Sjukdom", user=coordinator)
+        told = mails_since(before)
+    assert [m.to[0] for m in told] == ["cecilia.berg@nybro.se"]
+    assert "28 mars 2024 23:59" in told[0].body and "Sjukdom" in told[0].body
 
     def reminded_on(*moment: int) -> list[str]:
         before = len(mail.outbox)
@@ -127,16 +132,18 @@ def test_a_round_from_invitation_through_reminders_to_submission(
     assert reminded_on(2024, 3, 27, 6, 5) == []
     assert reminded_on(2024, 3, 29, 6, 5) == []  # closed
 
-    # Reopening a submitted part tells the unit's contact persons why.
+    # Reopening a submitted part after the deadline gives a new one and tells the unit's contact
+    # persons why, and until when.
     with time_machine.travel(local(2024, 3, 30, 10, 0), tick=False):
         before = len(mail.outbox)
         with django_capture_on_commit_callbacks(execute=True):
             reopen_part(response=kalmar, part=round_.parts.get(code="vinr"), reason="Fel antal i fråga 13",
-                        user=coordinator)  # fmt: skip
-        reopened = mails_since(before)
+                        user=coordinator, until=local(2024, 4, 5, 23, 59))  # fmt: skip
+        sent = mails_since(before)
+    reopened = [m for m in sent if "öppnats igen" in m.subject]
     assert sorted(m.to[0] for m in reopened) == ["anna.lind@kalmar.se", "bo.ek@kalmar.se"]
-    assert "Fel antal i fråga 13" in reopened[0].body
-    assert "öppnats igen" in reopened[0].subject
+    assert "Fel antal i fråga 13" in reopened[0].body and "5 april 2024 23:59" in reopened[0].body
+    assert sorted(m.to[0] for m in sent if m not in reopened) == ["anna.lind@kalmar.se", "bo.ek@kalmar.se"]
 
     # Every e-mail went through the outbox and left it exactly once.
     assert OutgoingEmail.objects.count() == len(mail.outbox)
