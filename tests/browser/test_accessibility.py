@@ -138,6 +138,8 @@ def test_the_respondents_pages_pass_axe_and_200_percent_zoom(live, browser, axe_
     # The summary has focus; its first link leads to the first unanswered question's field on the part page.
     ActionChains(browser).send_keys(Keys.TAB, Keys.ENTER).perform()
     wait_across_load(browser, lambda _: browser.switch_to.active_element.get_attribute("id") == "id_skydd_rutin_1")
+    browser.get(live.url + f"/svar/{kalmar.pk}/historik/")
+    check_page(browser, axe_source, "history of changes", problems)
     assert not problems, "What to fix:\n" + "\n".join(problems)
 
 

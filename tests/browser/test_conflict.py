@@ -10,6 +10,7 @@ from selenium.webdriver.support import expected_conditions as visible
 
 from survey.models import Answer, AnswerChange, Response
 from tests.browser.helpers import log_in, wait
+from tests.browser.test_accessibility import axe_source, check_page  # noqa: F401 – axe_source: the fixture
 from tests.browser.test_respondent_flow import choose
 from tests.factories import UserFactory
 
@@ -31,7 +32,13 @@ def status_in_view(browser) -> bool:  # noqa: ANN001
     )
 
 
-def test_a_colleagues_answer_is_kept_until_the_person_chooses(live, browser, second_browser, open_round_2024):
+def test_a_colleagues_answer_is_kept_until_the_person_chooses(
+    live,
+    browser,
+    second_browser,
+    open_round_2024,
+    axe_source,  # noqa: F811
+):
     kalmar = Response.objects.get(round=open_round_2024, unit__code="0880")
     anna = UserFactory.respondent(units=["0880"], full_name="Anna Andersson")
     bertil = UserFactory.respondent(units=["0880"], full_name="Bertil Berg")
@@ -57,6 +64,9 @@ def test_a_colleagues_answer_is_kept_until_the_person_chooses(live, browser, sec
     assert re.match(r"Sparat \d\d:\d\d:\d\d\. 1 annat svar på sidan är inte sparat", status(second_browser))
     assert answers_of(kalmar)["uppf_myndighet"] == "ja"
     assert second_browser.find_element(By.ID, "conflict-uppf_myndighet").is_displayed()
+    problems: list[str] = []
+    check_page(second_browser, axe_source, "part with a conflict", problems)
+    assert not problems, "What to fix:\n" + "\n".join(problems)
 
     # Keep my answer: Bertil's "nej" replaces Anna's "ja", in the history under his name.
     second_browser.find_element(By.XPATH, "//button[normalize-space()='Behåll mitt svar']").click()

@@ -9,6 +9,7 @@ from selenium.webdriver.support import expected_conditions as visible
 
 from survey.models import Answer, PartSubmission, Question, Response
 from tests.browser.helpers import log_in, page_says, wait
+from tests.browser.test_accessibility import axe_source, check_page  # noqa: F401 – axe_source: the fixture
 from tests.factories import UserFactory
 from tests.survey.round_helpers import COMPLETE_VINR
 
@@ -19,7 +20,7 @@ def answers_of(response) -> dict:  # noqa: ANN001
     return dict(Answer.objects.filter(response=response).values_list("question__code", "value"))
 
 
-def test_last_years_answers_are_copied_one_and_all(live, browser, open_round_2024):
+def test_last_years_answers_are_copied_one_and_all(live, browser, open_round_2024, axe_source):  # noqa: F811
     call_command("load_questionnaire", "survey/questionnaires/vinr-2023.md", "--year", "2023")
     before = Response.objects.get(round__year=2023, unit__code="0880")
     for code, value in {**COMPLETE_VINR, "overensk": "kvinnojour polis"}.items():
@@ -32,6 +33,9 @@ def test_last_years_answers_are_copied_one_and_all(live, browser, open_round_202
     log_in(browser, live, UserFactory.respondent(units=["0880"]))
     browser.get(live.url + f"/svar/{kalmar.pk}/vinr/")
 
+    problems: list[str] = []
+    check_page(browser, axe_source, "part with last year's answers", problems)
+    assert not problems, "What to fix:\n" + "\n".join(problems)
     line = browser.find_element(By.ID, "last-year-skola_rutin")
     assert line.text.startswith("Förra året: Nej")
     line.find_element(By.XPATH, ".//button[normalize-space()='Samma svar som förra året']").click()
