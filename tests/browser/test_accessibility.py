@@ -131,6 +131,9 @@ def test_the_respondents_pages_pass_axe_and_200_percent_zoom(live, browser, axe_
         check_page(browser, axe_source, f"part {part} with an error", problems)
 
     browser.get(live.url + f"/svar/{kalmar.pk}/vinr/granska/")
+    # Before any attempt to submit, the review marks what is missing, with a link to it.
+    summary = browser.find_element(By.CLASS_NAME, "error-summary").text
+    assert summary.startswith("Delen kan inte skickas in än") and "Finns det en aktuell skriftlig rutin" in summary
     check_page(browser, axe_source, "review", problems)
     browser.find_element(By.XPATH, "//button[normalize-space()='Skicka in delen']").click()
     page_says(browser, "Delen kan inte skickas in än")
