@@ -714,6 +714,7 @@ def build_data(respondents: int, budget: int, seed: int, form_logins: int) -> tu
     """Register, open round, users and sessions; returns the plans, the warm-up user's plan, the
     coordinator, and the number of form logins prepared."""
     from django.core.management import call_command
+    from django.test import override_settings
     from django.utils import timezone
 
     from accounts import two_factor
@@ -724,7 +725,8 @@ def build_data(respondents: int, budget: int, seed: int, form_logins: int) -> tu
     call_command("migrate", verbosity=0)
     call_command("load_units", **quiet)
     call_command("load_questionnaire", str(FORM), "--year", str(YEAR), **quiet)
-    call_command("create_demo_users", **quiet)  # as `make run`: the coordinator samordnare@demo.oj.se
+    with override_settings(DEBUG=True):  # as `make run`: the coordinator samordnare@demo.oj.se
+        call_command("create_demo_users", **quiet)
     now = timezone.now()
     # The last day before the deadline: opened six weeks ago, closes tomorrow.
     SurveyRound.objects.filter(year=YEAR).update(opens_at=now - timedelta(days=42), closes_at=now + timedelta(days=1))

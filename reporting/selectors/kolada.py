@@ -34,6 +34,8 @@ from survey.models import County, Group, ReportingUnit
 
 MAX_IDS = 25
 MAX_PER_PAGE = 5000
+# Far beyond any real page (a year has some 60,000 rows); a bigger number is refused, not looked for.
+MAX_PAGE = 1_000_000
 MISSING = "Saknas"  # Kolada's status for a missing value
 HUNDRED = Decimal(100)
 ONE_DECIMAL = Decimal("0.1")

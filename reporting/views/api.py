@@ -64,9 +64,17 @@ def paged(request: Request, items: Iterable[dict]) -> ApiResponse:
     """A page of `items` in Kolada's envelope: count (on this page), values, next_url and
     previous_url (absolute; absent on the last and the first page)."""
     per_page = _positive(request, "per_page", kolada.MAX_PER_PAGE, kolada.MAX_PER_PAGE)
-    page = _positive(request, "page", 1)
+    page = _positive(request, "page", 1, kolada.MAX_PAGE)
     start = (page - 1) * per_page
     window = list(islice(items, start, start + per_page + 1))
+    if page > 1 and not window:
+        raise kolada.InvalidQuery(
+            gettext_noop("page %(page)s is past the last page: there are no rows from row %(first)s on."),
+            parameter="page",
+            invalid=[str(page)],
+            page=page,
+            first=start + 1,
+        )
     values = window[:per_page]
     body: dict = {"count": len(values), "values": values}
 
@@ -83,7 +91,7 @@ def paged(request: Request, items: Iterable[dict]) -> ApiResponse:
 
 
 PAGING = [
-    OpenApiParameter("page", int, description="The page, from 1 (default 1)."),
+    OpenApiParameter("page", int, description="The page, from 1 (default 1); a page after the last is refused (400)."),
     OpenApiParameter("per_page", int, description="Rows a page, 1–5000 (default 5000)."),
 ]
 TITLE = OpenApiParameter("title", str, description="Only those whose title contains this (any case).")

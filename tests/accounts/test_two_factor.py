@@ -280,7 +280,15 @@ def test_otp_code_prints_the_current_code_only_in_debug_mode(settings, frozen):
     assert out.getvalue().strip() == two_factor.current_code(device.key)
 
 
+def test_demo_logins_are_refused_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="runs only with DEBUG=1"):
+        call_command("create_demo_users", stdout=StringIO())
+    assert not User.objects.filter(email__endswith="@demo.oj.se").exists()
+
+
 def test_demo_staff_logins_get_an_app_with_a_printed_key(client, settings, frozen):
+    settings.DEBUG = True  # as make run: the command refuses without it
     out = StringIO()
     call_command("create_demo_users", stdout=out)
     printed = out.getvalue()
@@ -291,7 +299,6 @@ def test_demo_staff_logins_get_an_app_with_a_printed_key(client, settings, froze
     assert two_factor.app_device(User.objects.get(email="respondent@demo.oj.se")) is None
     password = re.search(r"samordnare@demo\.oj\.se\s+(\S+)\n", printed).group(1)
     # The printed password and the code from otp_code log in.
-    settings.DEBUG = True
     code = StringIO()
     call_command("otp_code", "samordnare@demo.oj.se", stdout=code)
     assert client.post(reverse("login"), {"username": coordinator.email, "password": password}).status_code == 302

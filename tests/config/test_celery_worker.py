@@ -49,3 +49,8 @@ def test_a_real_worker_process_runs_a_queued_task(tmp_path):
     assert len(sent) == 1
     assert "To: kontakt@kalmar.se" in sent[0]
     assert "Enk=C3=A4ten st=C3=A4nger snart." in sent[0] or "Enkäten stänger snart." in sent[0]
+
+
+def test_every_task_has_a_soft_and_a_hard_time_limit_below_the_redelivery_timeout():
+    assert 0 < celery_app.conf.task_soft_time_limit < celery_app.conf.task_time_limit
+    assert celery_app.conf.task_time_limit < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]

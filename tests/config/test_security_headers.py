@@ -100,3 +100,12 @@ def test_the_template_check_finds_what_the_policy_blocks():
         "<div hx-on:click=…>",
         "<style>",
     ]
+
+
+def test_pages_for_a_logged_in_person_are_kept_by_no_cache(client, respondent, open_round_2024):
+    public = client.get(reverse("reporting:results-index"))
+    assert "no-store" not in public.headers.get("Cache-Control", "")  # public results may be cached
+    client.force_login(respondent)
+    for url in (reverse("home"), reverse("api-token")):
+        cache_control = client.get(url).headers["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url

@@ -3,6 +3,7 @@ from collections import Counter, defaultdict
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,7 +26,8 @@ def demo(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
     it; their own changes roll back as usual, and the whole demo at the end of the module."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_questionnaire", "survey/questionnaires/vinr-2024.md", "--year", "2024")
-        call_command("create_demo_users")
+        with override_settings(DEBUG=True):  # the command refuses without it
+            call_command("create_demo_users")
         call_command("seed_demo")
         yield
         transaction.set_rollback(True)

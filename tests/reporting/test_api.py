@@ -211,6 +211,22 @@ def test_bad_input_is_refused_with_a_clear_400(client, published):
         assert body["detail"] and body["detail_en"]
 
 
+def test_a_page_past_the_last_or_beyond_any_is_a_400_not_a_server_error(client, published):
+    """Every paged endpoint, anonymously: a page after the last names the first row it would start
+    at; a number too big for any page (20 digits) is refused before anything is read."""
+    paged_urls = [
+        data_url(kpi="VINR02", years="2022"), reverse("kolada:kpi-list"), reverse("kolada:municipality-list"),
+    ]  # fmt: skip
+    for url in paged_urls:
+        assert client.get(url, {"page": "1"}).status_code == 200, url
+        past = client.get(url, {"page": "2"})
+        assert past.status_code == 400, url
+        assert (past.json()["parameter"], past.json()["invalid"]) == ("page", ["2"])
+        assert "sista sidan" in past.json()["detail"]
+        huge = client.get(url, {"page": "99999999999999999999"})
+        assert huge.status_code == 400 and huge.json()["parameter"] == "page", url
+
+
 def test_only_published_values_are_served(client, published):
     set_results(2022, [(KALMAR, "VINR02", 0), (NYBRO, "VINR02", 1), (KALMAR, "VINRN1", 99)])  # preliminary
 

@@ -1,6 +1,7 @@
 import secrets
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts import two_factor
@@ -29,6 +30,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: object, reset_passwords: bool = False, **options: object) -> None:
+        if not settings.DEBUG:
+            # The staff logins' authenticator keys are in this file: anyone could compute their codes.
+            raise CommandError(
+                "create_demo_users runs only with DEBUG=1 (make run): the demo staff logins' authenticator keys "
+                "are in the source, so anyone could log in with them."
+            )
         printed, devices = [], []
         for email, name, role, unit_codes in DEMO_USERS:
             user = User.objects.filter(email=email).first()
