@@ -5,6 +5,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tasks import send_email
+from core.numbers import whole_number
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -57,7 +58,7 @@ class AppCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
-        if not (code.isdigit() and len(code) == 6):
+        if whole_number(code) is None or len(code) != 6:
             raise forms.ValidationError(_("Enter the six digits the app shows."))
         return code
 

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts.models import User
 from core.audit import record_event
+from core.numbers import whole_number
 
 TOTP_DEVICE_NAME = "app"
 RECOVERY_DEVICE_NAME = "recovery"
@@ -96,7 +97,8 @@ def enrol(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
     """Confirms the app that shows `code` for `key` and makes new recovery codes, which are
     returned in clear only here. Replaces any devices the user had."""
     app = TOTP(unhexlify(key))
-    if not code.isdigit() or not app.verify(int(code), tolerance=1):
+    number = whole_number(code)
+    if number is None or not app.verify(number, tolerance=1):
         raise WrongCode
     TOTPDevice.objects.filter(user=user).delete()
     # last_t: the code just used for confirming does not also pass the next verification.
@@ -143,7 +145,7 @@ def verify_app_code(*, user: User, code: str) -> TOTPDevice:
     """The device whose current code is `code`; WrongCode or TooManyAttempts (django-otp's growing
     wait after each wrong code, on top of the account lockout) otherwise."""
     code = "".join(code.split())
-    return _check(app_device(user), user=user, token=code if code.isdigit() else "x")
+    return _check(app_device(user), user=user, token=code if whole_number(code) is not None else "x")
 
 
 def verify_recovery_code(*, user: User, code: str) -> StaticDevice:

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import EVENT_LABELS
+from core.numbers import whole_number
 from core.uploads import TABLE, UploadField
 from survey.models import Contact, County, ReportingUnit
 from survey.selectors.reminders import ReminderStatus
@@ -152,9 +153,10 @@ class ReminderDaysForm(forms.Form):
         text = self.cleaned_data["reminder_days"].replace(";", ",")
         days = set()
         for word in filter(None, (w.strip() for w in text.split(","))):
-            if not word.isdigit() or not 1 <= int(word) <= 90:
+            day = whole_number(word)
+            if day is None or not 1 <= day <= 90:
                 raise forms.ValidationError(_("“%(word)s” is not a number of days from 1 to 90.") % {"word": word})
-            days.add(int(word))
+            days.add(day)
         return sorted(days, reverse=True)
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import record_event
+from core.numbers import whole_number
 from core.queue import QUEUE_DOWN_ERRORS, task
 from core.tables import read_rows
 from indicators.models import Indicator, IndicatorVersion
@@ -107,7 +108,8 @@ def _notes(text: str) -> dict[int | None, str]:
 
 
 def _year(text: str) -> int | None:
-    return int(text) if text.strip().isdigit() and 1900 < int(text) < 3000 else None
+    year = whole_number(text)
+    return year if year is not None and 1900 < year < 3000 else None
 
 
 def _read(path: Path) -> tuple[list[_Row], list[str]]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import record_event
 from core.imports import ImportReport, committing, read_import
+from core.numbers import whole_number
 from core.tables import row_error
 from indicators.models import Indicator, IndicatorVersion, Publication, UnitResult
 from indicators.services.computation import aggregate_results
@@ -54,10 +55,8 @@ def parse_value(text: str, *, kind: str) -> tuple[bool, Decimal | None]:
 
 
 def _parse_year(text: str) -> int | None:
-    text = text.strip()
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
-        return None
-    return int(text)
+    year = whole_number(text)
+    return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def import_results(*, data: bytes, filename: str, user: User | None, dry_run: bool = False) -> HistoryImportReport:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.numbers import whole_number
 from indicators.forms import VersionForm
 from indicators.models import IndicatorVersion
 from indicators.services import catalogue
@@ -21,7 +22,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     access.require_register_reader(request.user)
     years = catalogue.catalogue_years()
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and int(year) in years else None
+    year = whole_number(year) if whole_number(year) in years else None
     return render(
         request,
         "indicators/indicator_list.html",

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.models import OutgoingEmail
+from core.numbers import whole_number
 from core.views import import_upload
 from survey import access
 from survey.forms import ContactForm, ContactImportForm, ReminderDaysForm, ReminderForm
@@ -38,7 +39,7 @@ def round_contacts(request: HttpRequest, year: int) -> HttpResponse:
         if request.POST.get("action") == "invite-new":
             chosen = invitations.uninvited_contacts(survey_round)
         else:
-            ids = [int(pk) for pk in request.POST.getlist("contact") if pk.isdigit()]
+            ids = [pk for pk in map(whole_number, request.POST.getlist("contact")) if pk is not None]
             chosen = list(
                 Contact.objects.filter(pk__in=ids, unit__responses__round=survey_round).select_related("unit")
             )

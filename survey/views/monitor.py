@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.numbers import whole_number
 from survey import access
 from survey.coordination import monitor
 from survey.coordination.chart import line_chart
@@ -24,7 +25,7 @@ def _unit_filter(params: QueryDict) -> monitor.UnitFilter:
     sort = params.get("sort", "code")
     return monitor.UnitFilter(
         county=params.get("county", ""),
-        group=int(group) if group.isdigit() else None,
+        group=whole_number(group),
         status=params.get("status", ""),
         query=params.get("q", "")[:100],
         sort=sort if sort.lstrip("-") in monitor.SORT_KEYS else "code",

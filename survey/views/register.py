@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.numbers import whole_number
 from survey import access, services
 from survey.forms import UnitCreateForm, UnitRetireForm
 from survey.models import County, GroupMembership
@@ -22,8 +23,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     years = list(range(this_year, settings.FIRST_SURVEY_YEAR - 1, -1))
     show_all = request.GET.get("year") == "all"
     year = this_year
-    if not show_all and request.GET.get("year", "").isdigit() and int(request.GET["year"]) in years:
-        year = int(request.GET["year"])
+    if not show_all and whole_number(request.GET.get("year")) in years:
+        year = whole_number(request.GET.get("year"))
     units = access.units_for_user(request.user) if show_all else reporting_units_for_year(year)
     county_code = request.GET.get("county", "")
     if county_code:
