@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as visible
 
 from survey.models import Answer, PartSubmission, Question, Response
@@ -36,9 +37,15 @@ def test_last_years_answers_are_copied_one_and_all(live, browser, open_round_202
     problems: list[str] = []
     check_page(browser, axe_source, "part with last year's answers", problems)
     assert not problems, "What to fix:\n" + "\n".join(problems)
+    # Enter in a field saves the page; it does not press the first last-year button above it.
+    browser.find_element(By.ID, "id_antal_skyddat_boende").send_keys("7", Keys.ENTER)
+    wait(browser, lambda _: answers_of(kalmar) == {"antal_skyddat_boende": "7"})
+    page_says(browser, "Sparat")
     line = browser.find_element(By.ID, "last-year-skola_rutin")
     assert line.text.startswith("Förra året: Nej")
-    line.find_element(By.XPATH, ".//button[normalize-space()='Samma svar som förra året']").click()
+    same = line.find_element(By.XPATH, ".//button[normalize-space()='Samma svar som förra året']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", same)  # not under the status line
+    same.click()
     wait(browser, lambda _: answers_of(kalmar).get("skola_rutin") == "nej")
     wait(
         browser,
@@ -51,5 +58,6 @@ def test_last_years_answers_are_copied_one_and_all(live, browser, open_round_202
     page_says(browser, "Förra årets svar fylldes i för")
     assert answers_of(kalmar)["overensk"] == "kvinnojour polis" and "overensk_uppfoljd" not in answers_of(kalmar)
     browser.get(live.url + f"/svar/{kalmar.pk}/historik/")
-    assert browser.find_element(By.TAG_NAME, "table").text.count("Förra årets svar") == len(COMPLETE_VINR) - 1
+    # Last year's answers for all but antal_skyddat_boende (answered) and overensk_uppfoljd (changed).
+    assert browser.find_element(By.TAG_NAME, "table").text.count("Förra årets svar") == len(COMPLETE_VINR) - 2
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
