@@ -14,7 +14,6 @@ from survey.selectors.responses import value_text
 class LastYear:
     text: str  # last year's answer as the respondent saw it, e.g. "Ja"
     value: str  # what a copy would save; "" when the question has changed
-    year: int
 
     @property
     def changed(self) -> bool:
@@ -49,5 +48,5 @@ def last_years_answers(response: Response) -> dict[str, LastYear]:
             continue
         value = values[old.pk]
         copy = value if _asked_the_same(old, question) else ""
-        result[question.code] = LastYear(value_text(old, value), copy, year)
+        result[question.code] = LastYear(value_text(old, value), copy)
     return result

@@ -8,7 +8,7 @@ from django.urls import reverse
 from core.models import OutgoingEmail
 from core.outbox import render_email
 from survey import access
-from survey.models import Answer, Contact, PartSubmission, Response
+from survey.models import Answer, Contact, Part, PartSubmission, Response
 from survey.selectors.questionnaire import round_questions
 
 
@@ -45,16 +45,36 @@ def receipt_emails(*, submission: PartSubmission, values: Mapping[str, str]) -> 
     return emails
 
 
-def extension_emails(*, response: Response, event_id: int) -> list[OutgoingEmail]:
-    """Tells the unit's contact persons their new deadline, and why (the coordinator's reason)."""
-    link = settings.SITE_URL + reverse("survey:response-detail", kwargs={"pk": response.pk})
+def unit_contact_emails(
+    *, response: Response, kind: str, key: str, template: str, context: dict, link: str
+) -> list[OutgoingEmail]:
+    """One e-mail from `template` to each of the unit's contact persons (each with its name in the
+    context), keyed `<key>:<contact>` so that each goes once."""
     emails = []
     for contact in Contact.objects.filter(unit=response.unit):
-        subject, body = render_email("extended", {"response": response, "contact": contact, "link": link})
+        subject, body = render_email(template, {**context, "response": response, "contact": contact, "link": link})
         emails.append(
             OutgoingEmail(
-                key=f"extended:{event_id}:{contact.pk}", kind=OutgoingEmail.Kind.EXTENDED, round=response.round,
-                unit=response.unit, contact=contact, to=contact.email, subject=subject, body=body,
+                key=f"{key}:{contact.pk}", kind=kind, round=response.round, unit=response.unit, contact=contact,
+                to=contact.email, subject=subject, body=body,
             )
         )  # fmt: skip
     return emails
+
+
+def reopened_emails(*, response: Response, part: Part, reason: str, event_id: int) -> list[OutgoingEmail]:
+    """Tells the unit's contact persons that a part is open for changes again, why, and until when."""
+    link = settings.SITE_URL + reverse("survey:response-part", kwargs={"pk": response.pk, "part": part.code})
+    return unit_contact_emails(
+        response=response, kind=OutgoingEmail.Kind.REOPENED, key=f"reopened:{event_id}", template="reopened",
+        context={"part": part, "reason": reason, "closes_at": response.closes_at}, link=link,
+    )  # fmt: skip
+
+
+def extension_emails(*, response: Response, event_id: int) -> list[OutgoingEmail]:
+    """Tells the unit's contact persons their new deadline, and why (the coordinator's reason)."""
+    link = settings.SITE_URL + reverse("survey:response-detail", kwargs={"pk": response.pk})
+    return unit_contact_emails(
+        response=response, kind=OutgoingEmail.Kind.EXTENDED, key=f"extended:{event_id}", template="extended",
+        context={}, link=link,
+    )  # fmt: skip

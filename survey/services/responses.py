@@ -5,21 +5,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import record_event
-from core.models import OutgoingEmail
-from core.outbox import queue_emails, render_email
+from core.outbox import queue_emails
 from survey import hooks
 from survey.access import can_answer_after_closing
-from survey.models import Answer, AnswerChange, Contact, Part, PartSubmission, Question, Response
+from survey.models import Answer, AnswerChange, Part, PartSubmission, Question, Response
 from survey.selectors import questionnaire
-from survey.services.notifications import extension_emails, receipt_emails
+from survey.services.notifications import extension_emails, receipt_emails, reopened_emails
 from survey.xlsform import form_logic
 
 
@@ -245,26 +242,8 @@ def reopen_part(
     event = record_event(
         "survey.part.reopened", actor=user, unit=response.unit, response=response.pk, part=part.code, reason=reason
     )
-    notify_reopened(response=response, part=part, reason=reason, event_id=event.pk)
+    queue_emails(reopened_emails(response=response, part=part, reason=reason, event_id=event.pk))
     hooks.part_changed(response)
-
-
-def notify_reopened(*, response: Response, part: Part, reason: str, event_id: int) -> int:
-    """Tells the unit's contact persons that a part is open for changes again, and why."""
-    link = settings.SITE_URL + reverse("survey:response-part", kwargs={"pk": response.pk, "part": part.code})
-    emails = []
-    for contact in Contact.objects.filter(unit=response.unit):
-        subject, body = render_email(
-            "reopened",
-            {"response": response, "part": part, "reason": reason, "contact": contact, "link": link,
-             "closes_at": response.closes_at},
-        )  # fmt: skip
-        emails.append(
-            OutgoingEmail(key=f"reopened:{event_id}:{contact.pk}", kind=OutgoingEmail.Kind.REOPENED,
-                          round=response.round, unit=response.unit, contact=contact, to=contact.email,
-                          subject=subject, body=body)
-        )  # fmt: skip
-    return queue_emails(emails)
 
 
 @transaction.atomic

@@ -205,7 +205,7 @@ class PartPage:
         for question in self.questions:
             if f"lyt_{question.code}" in data:
                 value, text = data.get(f"ly_{question.code}", ""), data.get(f"lyt_{question.code}", "")
-                self.last_year.setdefault(question.code, LastYear(text=text, value=value, year=0))
+                self.last_year.setdefault(question.code, LastYear(text=text, value=value))
 
     def last_year_fill(self) -> dict[str, Change]:
         """*Fill in last year's answers*: last year's answer for every question of the part that has
@@ -230,10 +230,9 @@ class PartPage:
 
     @property
     def can_fill_from_last_year(self) -> bool:
+        codes = {question.code for question in self.questions}
         return any(
-            not last.changed and not self.values.get(code)
-            for code, last in self.last_year.items()
-            if code in {question.code for question in self.questions}
+            not last.changed and not self.values.get(code) for code, last in self.last_year.items() if code in codes
         )
 
     @property

@@ -49,6 +49,11 @@ def hidden(html: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
 
 
+def drawn_fields(html: str, code: str) -> dict[str, str]:
+    """The hidden fields the server drew for a question (v_, o_, c_, r_): what the browser posts back."""
+    return dict(re.findall(rf'name="([vocr]_{code})" value="([^"]*)"', html))
+
+
 def status(html: str) -> str:
     return " ".join(re.search(r'<div id="save-status"[^>]*>(.*?)</div>', html, re.S).group(1).split())
 
@@ -89,9 +94,7 @@ def test_saving_another_question_never_writes_the_question_in_conflict(client, k
     # Bertil writes a comment: the browser posts the whole form, the stale "nej" included.
     saved = client.post(
         url(kalmar),
-        {"uppf_myndighet": "nej", "v_uppf_myndighet": hidden(drawn, "v_uppf_myndighet"),
-         "o_uppf_myndighet": hidden(drawn, "o_uppf_myndighet"), "c_uppf_myndighet": hidden(drawn, "c_uppf_myndighet"),
-         "r_uppf_myndighet": hidden(drawn, "r_uppf_myndighet"), "kommentar": "Vi följer upp i vår.",
+        {"uppf_myndighet": "nej", **drawn_fields(drawn, "uppf_myndighet"), "kommentar": "Vi följer upp i vår.",
          "v_kommentar": "0", "o_kommentar": "", "changed": "kommentar"},
         headers=HTMX,
     ).content.decode()  # fmt: skip
@@ -107,8 +110,7 @@ def test_without_javascript_a_stale_field_is_reported_not_written(client, kalmar
     drawn = bertil_in_conflict(client, kalmar, anna, bertil)
     page = client.post(
         url(kalmar),
-        {"uppf_myndighet": "nej", "v_uppf_myndighet": hidden(drawn, "v_uppf_myndighet"),
-         "o_uppf_myndighet": hidden(drawn, "o_uppf_myndighet"), "kommentar": "Klart.", "v_kommentar": "0",
+        {"uppf_myndighet": "nej", **drawn_fields(drawn, "uppf_myndighet"), "kommentar": "Klart.", "v_kommentar": "0",
          "o_kommentar": ""},
     ).content.decode()  # fmt: skip
     assert answers_of(kalmar) == {"uppf_myndighet": "ja", "kommentar": "Klart."}
@@ -119,9 +121,8 @@ def test_keep_my_answer_replaces_the_colleagues(client, kalmar, anna, bertil):
     drawn = bertil_in_conflict(client, kalmar, anna, bertil)
     kept = client.post(
         url(kalmar),
-        {"uppf_myndighet": "nej", "v_uppf_myndighet": hidden(drawn, "v_uppf_myndighet"),
-         "o_uppf_myndighet": hidden(drawn, "o_uppf_myndighet"), "c_uppf_myndighet": hidden(drawn, "c_uppf_myndighet"),
-         "resolve": "mine:uppf_myndighet", "changed": "resolve"},
+        {"uppf_myndighet": "nej", **drawn_fields(drawn, "uppf_myndighet"), "resolve": "mine:uppf_myndighet",
+         "changed": "resolve"},
         headers=HTMX,
     ).content.decode()  # fmt: skip
     assert answers_of(kalmar) == {"uppf_myndighet": "nej"}
@@ -137,9 +138,8 @@ def test_keep_my_answer_is_a_conflict_again_if_the_colleague_changed_it_once_mor
     Answer.objects.filter(response=kalmar, question__code="uppf_myndighet").update(version=3)
     again = client.post(
         url(kalmar),
-        {"uppf_myndighet": "nej", "v_uppf_myndighet": hidden(drawn, "v_uppf_myndighet"),
-         "o_uppf_myndighet": hidden(drawn, "o_uppf_myndighet"), "c_uppf_myndighet": hidden(drawn, "c_uppf_myndighet"),
-         "resolve": "mine:uppf_myndighet", "changed": "resolve"},
+        {"uppf_myndighet": "nej", **drawn_fields(drawn, "uppf_myndighet"), "resolve": "mine:uppf_myndighet",
+         "changed": "resolve"},
         headers=HTMX,
     ).content.decode()  # fmt: skip
     assert answers_of(kalmar) == {"uppf_myndighet": "ja"}
@@ -152,9 +152,8 @@ def test_use_my_colleagues_answer_writes_nothing_and_shows_theirs(client, kalmar
     changes = AnswerChange.objects.count()
     taken = client.post(
         url(kalmar),
-        {"uppf_myndighet": "nej", "v_uppf_myndighet": hidden(drawn, "v_uppf_myndighet"),
-         "o_uppf_myndighet": hidden(drawn, "o_uppf_myndighet"), "c_uppf_myndighet": hidden(drawn, "c_uppf_myndighet"),
-         "resolve": "theirs:uppf_myndighet", "changed": "resolve"},
+        {"uppf_myndighet": "nej", **drawn_fields(drawn, "uppf_myndighet"), "resolve": "theirs:uppf_myndighet",
+         "changed": "resolve"},
         headers=HTMX,
     ).content.decode()  # fmt: skip
     assert answers_of(kalmar) == {"uppf_myndighet": "ja"} and AnswerChange.objects.count() == changes
