@@ -1,17 +1,38 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class AuditTrailIsAppendOnly(Exception):
+    """An attempt to change or delete an audit event: the trail is only ever added to."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: object) -> int:
+        raise AuditTrailIsAppendOnly("audit events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsAppendOnly("audit events cannot be deleted")
 
 
 class AuditEvent(models.Model):
     """Who did what to which object, and when. Written by services, read by coordinators. The unit is
-    named by a lazy reference: core imports no other app."""
+    named by a lazy reference: core imports no other app.
+
+    Append-only: the model and its queryset refuse changes and deletes, and on PostgreSQL a trigger
+    refuses them in the database too (migration 0005). The one change allowed is the database
+    setting `actor` or `unit` to NULL when that user or unit is deleted."""
 
     code = models.CharField(max_length=100)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     unit = models.ForeignKey("survey.ReportingUnit", on_delete=models.SET_NULL, null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add, so that an import or the demo can record when an action
+    # really happened (the row cannot be corrected afterwards).
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         db_table = "survey_auditevent"  # kept from when the audit trail lived in the survey app
@@ -22,6 +43,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.code}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("audit events cannot be changed")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsAppendOnly("audit events cannot be deleted")
 
 
 class OutgoingEmail(models.Model):

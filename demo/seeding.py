@@ -395,12 +395,10 @@ class _Rows:
 
 
 def _save_events(events: list[tuple[AuditEvent, datetime]]) -> None:
-    """Audit events at the time the action happened (`created_at` is set on insert, so it is
-    corrected afterwards)."""
-    rows = AuditEvent.objects.bulk_create([event for event, _moment in events], batch_size=2000)
-    for row, (_event, moment) in zip(rows, events, strict=True):
-        row.created_at = moment
-    AuditEvent.objects.bulk_update(rows, ["created_at"], batch_size=500)
+    """Audit events at the time the action happened (the trail cannot be corrected afterwards)."""
+    for event, moment in events:
+        event.created_at = moment
+    AuditEvent.objects.bulk_create([event for event, _moment in events], batch_size=2000)
 
 
 def _answer_part(
