@@ -14,6 +14,7 @@ class AccountsConfig(AppConfig):
                 "accounts.api_token.created": _("API key created"),
                 "accounts.two_factor.enrolled": _("Two-factor login set up"),
                 "accounts.two_factor.reset": _("Two-factor login reset"),
+                "accounts.two_factor.link_sent": _("Two-factor set-up link e-mailed"),
                 "accounts.two_factor.recovery_code_used": _("Recovery code used"),
                 "accounts.two_factor.recovery_codes_created": _("New recovery codes made"),
             }

@@ -14,7 +14,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts import two_factor
 
 # What a session that still owes its code may open (by URL name).
-OPEN_BEFORE_CODE = {"two-factor-verify", "two-factor-recovery", "two-factor-setup", "logout", "accessibility"}
+OPEN_BEFORE_CODE = {
+    "two-factor-verify", "two-factor-recovery", "two-factor-setup", "two-factor-send-link", "two-factor-enrol",
+    "logout", "accessibility",
+}  # fmt: skip
 
 
 class TwoFactorMiddleware:

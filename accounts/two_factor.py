@@ -10,11 +10,16 @@ import hashlib
 import secrets
 from binascii import unhexlify
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp import verify_token
 from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -22,7 +27,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts.models import User
 from core.audit import record_event
+from core.models import OutgoingEmail
 from core.numbers import whole_number
+from core.outbox import queue_emails, render_email
 
 TOTP_DEVICE_NAME = "app"
 RECOVERY_DEVICE_NAME = "recovery"
@@ -156,12 +163,60 @@ def verify_recovery_code(*, user: User, code: str) -> StaticDevice:
 
 
 @transaction.atomic
-def reset(*, user: User, actor: User) -> None:
-    """Removes a user's app and recovery codes (a lost phone): they enrol again at their next login,
-    and a session verified with the old app is no longer verified."""
+def reset(*, user: User, actor: User) -> bool:
+    """Removes a user's app and recovery codes (a lost phone), so that a session verified with the
+    old app is no longer verified, and e-mails them a set-up link for a new app. Returns whether
+    the e-mail was queued (not when one was sent within the hour)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     record_event("accounts.two_factor.reset", actor=actor, user=user.email)
+    return send_enrolment_link(user=user, actor=actor)
+
+
+# --- the first app: only with a link e-mailed to the account's address -------------------------
+#
+# The password alone must not be enough to enrol an app while the account has none (right after
+# an admin reset, say): whoever knows the password could add their own. The link proves that the
+# person also reads the account's mailbox, as a password reset link does. It works until an app is
+# set up (the app's id is in the token) or the password changes, at most PASSWORD_RESET_TIMEOUT.
+
+ENROLMENT_LINK_EVERY = "%Y%m%d%H"  # at most one link an hour per account (the outbox key)
+
+
+class _EnrolmentTokens(PasswordResetTokenGenerator):
+    key_salt = "accounts.two_factor.enrolment"
+
+    def _make_hash_value(self, user: AbstractBaseUser, timestamp: int) -> str:
+        apps = ",".join(str(pk) for pk in TOTPDevice.objects.filter(user=user).values_list("pk", flat=True))
+        return f"{user.pk}|{user.password}|{user.is_active}|{apps}|{timestamp}"
+
+
+enrolment_tokens = _EnrolmentTokens()
+
+
+def enrolment_path(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("two-factor-enrol", kwargs={"uidb64": uid, "token": enrolment_tokens.make_token(user)})
+
+
+def enrolment_link_is_valid(*, user: User, token: str) -> bool:
+    return app_device(user) is None and enrolment_tokens.check_token(user, token)
+
+
+def send_enrolment_link(*, user: User, actor: User, now: datetime | None = None) -> bool:
+    """Queues the set-up link to the user's own address; False if one went out within the hour."""
+    now = now or timezone.now()
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    subject, body = render_email(
+        "two_factor_link",
+        {"user": user, "link": settings.SITE_URL + enrolment_path(user), "hours": hours, "by_admin": actor != user},
+    )
+    key = f"two-factor-link:{user.pk}:{timezone.localtime(now):{ENROLMENT_LINK_EVERY}}"
+    email = OutgoingEmail(key=key, kind=OutgoingEmail.Kind.TWO_FACTOR_LINK, to=user.email, subject=subject, body=body)
+    queued = queue_emails([email], now=now) == 1
+    if queued:
+        record_event("accounts.two_factor.link_sent", actor=actor, user=user.email)
+    return queued
 
 
 @dataclass(frozen=True)

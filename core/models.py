@@ -64,6 +64,7 @@ class OutgoingEmail(models.Model):
         REOPENED = "reopened", _("Part reopened")
         RECEIPT = "receipt", _("Receipt")
         EXTENDED = "extended", _("Deadline extended")
+        TWO_FACTOR_LINK = "two_factor", _("Two-factor set-up link")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -12,7 +12,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -25,6 +25,7 @@ from accounts.lockout import is_locked_out, reset_failed_logins
 from accounts.views.login import locked_out
 
 SETUP_KEY_SESSION = "two_factor_setup_key"
+ENROLMENT_SESSION = "two_factor_enrolment_for"  # the user whose e-mailed set-up link was opened here
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -117,6 +118,9 @@ def setup(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     if two_factor.app_device(user) is not None and not user.is_verified():
         return redirect(_with_next("two-factor-verify", request))
+    if two_factor.app_device(user) is None and request.session.get(ENROLMENT_SESSION) != user.pk:
+        # The first app only through the link e-mailed to the account's address (two_factor.py).
+        return render(request, "registration/two_factor_link_needed.html", {"next": _next_url(request)})
     # The new key lives in the session until confirmed: reloading the page shows the same QR code.
     key = request.session.get(SETUP_KEY_SESSION) or two_factor.new_secret()
     request.session[SETUP_KEY_SESSION] = key
@@ -130,6 +134,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             )
         else:
             del request.session[SETUP_KEY_SESSION]
+            request.session.pop(ENROLMENT_SESSION, None)
             _logged_in(request, device)
             # Shown in this answer only: the codes are stored hashed and cannot be shown again.
             return render(
@@ -146,6 +151,46 @@ def setup(request: HttpRequest) -> HttpResponse:
         "issuer": settings.OTP_TOTP_ISSUER,
     }
     return render(request, "registration/two_factor_setup.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["POST"])
+def send_link(request: HttpRequest) -> HttpResponse:
+    """E-mails a set-up link to the account's own address (at most one an hour)."""
+    user = request.user
+    if not two_factor.is_required(user) or two_factor.app_device(user) is not None:
+        return redirect(_next_url(request))
+    sent = two_factor.send_enrolment_link(user=user, actor=user)
+    context = {"sent": sent, "address": masked_address(user.email), "next": _next_url(request)}
+    return render(request, "registration/two_factor_link_sent.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET"])
+def enrol(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The e-mailed link: opened in the account's own session, it allows setting up the first app."""
+    user = request.user
+    if not two_factor.is_required(user):
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    if str(user.pk) != _uid(uidb64) or not two_factor.enrolment_link_is_valid(user=user, token=token):
+        return render(request, "registration/two_factor_link_invalid.html", status=400)
+    request.session[ENROLMENT_SESSION] = user.pk
+    return redirect("two-factor-setup")  # the token leaves the address bar (and any Referer)
+
+
+def _uid(uidb64: str) -> str:
+    try:
+        return urlsafe_base64_decode(uidb64).decode()
+    except (ValueError, UnicodeDecodeError):
+        return ""
+
+
+def masked_address(email: str) -> str:
+    """a•••@kalmar.se: enough for the user to recognise it, not to learn it from the screen."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 @login_required

@@ -35,6 +35,9 @@ URLS = {
     "two-factor-recovery":          ((LOGIN, 302, 302, 302, 302, 302), {}),
     "two-factor-setup":             ((LOGIN, 302, 302, 200, 200, 200), {}),
     "two-factor-overview":          ((LOGIN, 302, 302, 200, 200, 200), {}),
+    # The e-mailed link for a first app: staff with an invalid token get "the link does not work".
+    "two-factor-send-link":         ((LOGIN, 405, 405, 405, 405, 405), {}),
+    "two-factor-enrol":             ((LOGIN, 302, 302, 400, 400, 400), {"uidb64": "MQ", "token": "ogiltig"}),
     "password_reset":               ((200,   200, 200, 200, 200, 200), {}),
     "password_reset_done":          ((200,   200, 200, 200, 200, 200), {}),
     "password_reset_confirm":       ((200,   200, 200, 200, 200, 200), {"uidb64": "MQ", "token": "ogiltig"}),

@@ -6,7 +6,7 @@ import re
 from binascii import hexlify
 from datetime import timedelta
 from io import StringIO
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import time_machine
@@ -20,7 +20,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts import two_factor
 from accounts.models import User
-from core.models import AuditEvent
+from accounts.views.two_factor import SETUP_KEY_SESSION as SETUP_KEY
+from core.models import AuditEvent, OutgoingEmail
 from survey.models import ReportingUnit
 from tests.factories import PASSWORD, UserFactory
 
@@ -163,10 +164,26 @@ def test_a_complete_login_clears_the_failures(client, frozen, settings):
     assert client.post(VERIFY, {"code": wrong_code(device)}).status_code == 200  # not locked
 
 
-def test_a_staff_user_without_an_app_sets_one_up_and_gets_recovery_codes_once(client, frozen):
+def set_up_link(user) -> str:  # noqa: ANN001
+    """The link of the newest set-up e-mail to `user`, as a path."""
+    email = OutgoingEmail.objects.filter(to=user.email, kind=OutgoingEmail.Kind.TWO_FACTOR_LINK).first()
+    return urlsplit(re.search(r"http\S+/tvastegsverifiering/ny-app/\S+/", email.body).group(0)).path
+
+
+def test_a_staff_user_without_an_app_sets_one_up_and_gets_recovery_codes_once(
+    client, frozen, mailoutbox, django_capture_on_commit_callbacks
+):
     user = UserFactory(role="coordinator")
     log_in_with_password(client, user)
     assert client.get(reverse("survey:round-list"), follow=True).redirect_chain[-1][0].startswith(SETUP)
+    # The first app only through a link e-mailed to the account's own address.
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(reverse("two-factor-send-link")).content.decode()
+    assert f"Vi har skickat en länk till {user.email[0]}•••@{user.email.split('@')[1]}" in asked
+    assert [message.to for message in mailoutbox] == [[user.email]]
+    assert mailoutbox[0].subject == "Ställ in tvåstegsinloggning för Öppna jämförelser"
+    opened = client.get(set_up_link(user))
+    assert opened["Location"] == SETUP  # the token leaves the address bar
     page = client.get(SETUP).content.decode()
     assert "<h1>Ställ in tvåstegsinloggning</h1>" in page
     # The QR code as an SVG image inside the page (the CSP allows data: images), with a text alternative.
@@ -194,6 +211,52 @@ def test_a_staff_user_without_an_app_sets_one_up_and_gets_recovery_codes_once(cl
     for url in (reverse("home"), SETUP, VERIFY):
         assert codes[0] not in client.get(url, follow=True).content.decode()
     assert AuditEvent.objects.filter(code="accounts.two_factor.enrolled", actor=user).exists()
+    # The link worked once: with an app set up, it no longer opens the set-up.
+    assert "Länken fungerar inte" in client.get(set_up_link(user)).content.decode()
+
+
+def test_without_an_app_the_password_alone_cannot_set_one_up(client, frozen):
+    """Right after an admin reset, say: whoever knows the password must not add their own app."""
+    user = UserFactory(role="analyst")
+    log_in_with_password(client, user)
+    page = client.get(SETUP).content.decode()
+    assert 'id="setup-key"' not in page and "<img" not in page
+    assert "länk som skickas till ditt kontos e-postadress" in page
+    key = two_factor.new_secret()
+    session = client.session
+    session[SETUP_KEY] = key  # not even a key planted in the session helps
+    session.save()
+    assert 'id="setup-key"' not in client.post(SETUP, {"code": two_factor.current_code(key)}).content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.get(reverse("survey:round-list"), follow=True).redirect_chain[-1][0].startswith(SETUP)
+
+
+def link_emails(user):  # noqa: ANN001, ANN201
+    return OutgoingEmail.objects.filter(to=user.email, kind=OutgoingEmail.Kind.TWO_FACTOR_LINK)
+
+
+def test_a_set_up_link_works_only_in_its_own_accounts_session_and_at_most_once_an_hour(client, frozen):
+    user, other = UserFactory(role="coordinator"), UserFactory(role="coordinator")
+    log_in_with_password(client, user)
+    client.post(reverse("two-factor-send-link"))
+    again = client.post(reverse("two-factor-send-link")).content.decode()
+    assert "skickades redan" in again and link_emails(user).count() == 1
+    link = set_up_link(user)
+    intruder = Client()
+    log_in_with_password(intruder, other)
+    refused = intruder.get(link)
+    assert refused.status_code == 400 and "Länken fungerar inte" in refused.content.decode()
+    assert 'id="setup-key"' not in intruder.get(SETUP).content.decode()
+    # Opened before logging in: the link leads through the login, then to the set-up.
+    later = Client()
+    to_login = later.get(link)
+    assert to_login["Location"] == reverse("login") + "?next=" + link
+    later.post(reverse("login"), {"username": user.email, "password": PASSWORD, "next": link})
+    assert 'id="setup-key"' in later.get(link, follow=True).content.decode()
+    frozen.shift(3601)
+    client.post(reverse("two-factor-send-link"))
+    assert link_emails(user).count() == 2  # a new hour, a new link
+    assert AuditEvent.objects.filter(code="accounts.two_factor.link_sent", actor=user).count() == 2
 
 
 def test_with_an_app_the_password_alone_cannot_set_up_another(client, frozen):
@@ -259,10 +322,14 @@ def test_a_staff_administrator_resets_a_lost_app_and_the_reset_is_logged(client,
     client.force_login(admin_user)
     changelist = reverse("admin:accounts_user_changelist")
     response = client.post(changelist, {"action": "reset_two_factor", "_selected_action": [user.pk]}, follow=True)
-    assert "Tvåstegsinloggningen återställdes för 1 användare." in response.content.decode()
+    assert (
+        "Tvåstegsinloggningen återställdes för 1 användare. En länk för att ställa in tvåstegsinloggning skickades "
+        "till 1 användare." in response.content.decode()
+    )
     assert not TOTPDevice.objects.filter(user=user).exists()
     event = AuditEvent.objects.get(code="accounts.two_factor.reset")
     assert event.actor == admin_user and event.data == {"user": user.email}
+    assert "har återställt tvåstegsinloggningen" in link_emails(user).get().body
     client.force_login(UserFactory(role="coordinator"))
     assert "Tvåstegsinloggning återställd" in client.get(reverse("survey:audit-log")).content.decode()
     # The colleague's session is no longer verified; at the next login they set up a new app.
