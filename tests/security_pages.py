@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.urls import reverse
 
 from reporting.models import Export
@@ -90,6 +91,8 @@ def clients(**client_options: object) -> dict[str | None, Client]:
         "analyst": UserFactory(role="analyst"),
         "admin": UserFactory(role="admin", is_staff=True, is_superuser=True),
     }
+    # The coordinator has an app, so that the set-up page (changing app) shows its QR code.
+    TOTPDevice.objects.create(user=users["coordinator"], name="app", confirmed=True)
     result: dict[str | None, Client] = {None: Client(**client_options)}
     for role, user in users.items():
         result[role] = Client(**client_options)
