@@ -70,10 +70,11 @@ def test_after_a_database_restart_the_next_request_succeeds(db, tmp_path):
         copy_test_database(to=env["DATABASE_URL"])  # migrated, with the register (`manage.py load_units`)
         session_key, response_pk = manage(env, "shell", "-c", SETUP).split()[-2:]
         port = free_port()
+        # gunicorn as production runs it (docker/entrypoint.sh): its settings file, only the address set.
         web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "2", "--threads", "2", "--timeout", "30"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"],
+            cwd=ROOT, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
             wait_for_port(port)
@@ -87,7 +88,7 @@ def test_after_a_database_restart_the_next_request_succeeds(db, tmp_path):
                 page = browser.get(tasks, timeout=10, allow_redirects=False)
                 assert page.status_code == 200 and "Kalmar" in page.text
 
-            for _ in range(8):  # every gunicorn worker thread now holds an open connection
+            for _ in range(8):  # every gunicorn worker now holds an open connection
                 reads_the_database()
 
             postgres.restart()  # drops every connection the workers hold
