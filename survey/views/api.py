@@ -51,10 +51,28 @@ class AnswerValueField(serializers.JSONField):
     """JSON, so that select_multiple can take a list; the schema says which JSON (validate_value)."""
 
 
+class StrictCharField(serializers.CharField):
+    """A JSON string only: DRF would turn 0 or true into "0" and "True", which the schema calls wrong."""
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only (not "3", 3.0 or true), as the schema says."""
+
+    def to_internal_value(self, data: object) -> int:
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ChangeSerializer(serializers.Serializer):
-    question = serializers.CharField(min_length=1)
+    question = StrictCharField(min_length=1, trim_whitespace=False)
     value = AnswerValueField(help_text="A string, or a list of option names for select_multiple.")
-    version = serializers.IntegerField(
+    version = StrictIntegerField(
         required=False,
         allow_null=True,
         help_text="The answer's version you last read (0: no answer). If a colleague has changed the "

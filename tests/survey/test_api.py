@@ -67,6 +67,19 @@ def test_changes_follow_the_web_forms_rules_and_are_audited(api, respondent, res
     assert AnswerChange.objects.filter(response=kalmar, channel="api", user=respondent).count() == 2
 
 
+@pytest.mark.parametrize(
+    "change", [{"question": 0, "value": "ja"}, {"question": "fortb_barn", "value": "ja", "version": "0"},
+               {"question": "fortb_barn", "value": "ja", "version": True}, {"question": True, "value": "ja"}],
+)  # fmt: skip
+def test_a_change_of_the_wrong_json_type_is_refused_and_nothing_is_saved(api, responses, change):
+    """The schema says a question is a string and a version an integer: 0 is not "0"."""
+    kalmar = responses["0880"]
+    body = {"answers": [{"question": "antal_skyddat_boende", "value": "12"}, change]}
+    refused = api.patch(answers_url(kalmar), body, format="json")
+    assert refused.status_code == 400
+    assert not Answer.objects.filter(response=kalmar).exists()
+
+
 def test_a_stale_version_is_returned_as_a_conflict(api, responses):
     kalmar = responses["0880"]
     colleague = UserFactory.respondent(units=["0880"])
