@@ -19,6 +19,7 @@ from reporting.pages.charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendC
 from reporting.pages.summary import unit_summary
 from reporting.selectors.published import Figure, PublishedYear, published_results
 from survey.models import County, Part, ReportingUnit
+from survey.selectors.responses import answers_by_code
 
 FIRST_YEAR = 2016
 FILE_URL = "/resultat/{year}/resultatfil.xlsx"  # served by reporting/urls.py (exports:results-file)
@@ -226,7 +227,11 @@ def unit_page(*, year: int, code: str) -> UnitPage:
         year=year,
         unit=unit,
         publication=published.publication,
-        summary=unit_summary(unit_name=unit.name, values=values, versions=published.versions),
+        summary=unit_summary(
+            unit_name=unit.name, values=values, versions=published.versions, year=year,
+            answers=answers_by_code(unit_id=unit.pk, year=year),
+            country={code: display(published.figure(code, COUNTRY)) for code in published.versions},
+        ),  # fmt: skip
         sections=sections,
         years=_year_links(every_year, year, "reporting:unit-page", available=reported, code=unit.code),
         api_url=reverse("kolada:data-municipality-year", kwargs={"municipality": unit.code, "years": str(year)}),

@@ -175,3 +175,9 @@ def history_rows(response: Response, *, code: str = "", limit: int = 500) -> lis
             HistoryRow(change, question, value_text(question, change.old_value), value_text(question, change.new_value))
         )
     return rows
+
+
+def answers_by_code(*, unit_id: int, year: int) -> dict[str, str]:
+    """A unit's answers of a year's round, {question code: value} (none: an empty dict)."""
+    rows = Answer.objects.filter(response__round__year=year, response__unit_id=unit_id)
+    return dict(rows.values_list("question__code", "value"))

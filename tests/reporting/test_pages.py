@@ -105,11 +105,11 @@ def test_the_summary_is_at_the_top_of_the_unit_page(client, published):
     summary = response.context["page"].summary
     assert summary[0] == (
         "Kalmar har en aktuell skriftlig och på ledningsnivå beslutad rutin för att säkra skolgången för barn i "
-        "skyddat boende."
+        "skyddat boende (riket: 50 procent)."
     )
     assert summary[1] == (
         "Kalmar har inte under det senaste året genomfört fortbildning om våld i nära relationer för handläggare "
-        "som utreder vuxna."
+        "som utreder vuxna (riket: 75 procent)."
     )
     assert summary[0] in response.content.decode()
 
@@ -126,9 +126,9 @@ def test_the_summary_says_what_the_unit_has_and_what_it_lacks():
         sentences = unit_summary(unit_name="Kalmar", values=values, versions=versions)
     assert sentences == [
         "Kalmar has a current written routine for not disclosing protected personal data of adults but lacks a "
-        "routine for securing the schooling of children in sheltered housing.",
-        "Kalmar has agreements on cooperation in individual cases with women's shelters but not with the police "
-        "and primary care.",
+        "current written routine decided by management for securing the schooling of children in sheltered housing.",
+        "Kalmar has a followed-up agreement on cooperation in individual cases with women's shelters but not with "
+        "the police or primary care.",
     ]
 
 
@@ -138,10 +138,10 @@ def test_the_summary_of_a_unit_that_fulfils_nothing_says_what_it_lacks():
     with translation.override("en"):
         sentences = unit_summary(unit_name="Kalmar", values=values, versions=versions)
     assert sentences == [
-        "Kalmar lacks a routine for not disclosing protected personal data of adults and lacks a routine for "
-        "securing the schooling of children in sheltered housing.",
+        "Kalmar lacks a current written routine for not disclosing protected personal data of adults and lacks a "
+        "current written routine decided by management for securing the schooling of children in sheltered housing.",
         "Kalmar has not given training in intimate partner violence in the last year to officers investigating "
-        "adults and children.",
+        "adults or children.",
     ]
 
 
@@ -150,14 +150,16 @@ def test_the_summary_of_an_unknown_indicator_uses_its_title_and_counts_missing_v
         "NEW1": version("NEW1", title="Rutin för X"),
         "NEW2": version("NEW2", title="Rutin för Y"),
         "VINRN1": version("VINRN1", kind="nyckeltal", title="Antal vuxna"),
+        "NEWN1": version("NEWN1", kind="nyckeltal", title="Antal X"),
         "VINR01": version("VINR01"),
     }
-    values = {"NEW1": Decimal(1), "NEW2": Decimal(0), "VINRN1": Decimal("12.0000")}
+    values = {"NEW1": Decimal(1), "NEW2": Decimal(0), "VINRN1": Decimal("12.0000"), "NEWN1": Decimal(7)}
     with translation.override("en"):
         sentences = unit_summary(unit_name="Nybro", values=values, versions=versions)
     assert sentences == [
         "Nybro fulfils the indicator “Rutin för X” but does not fulfil the indicator “Rutin för Y”.",
-        "Antal vuxna in Nybro: 12.",
+        "Antal X in Nybro: 7.",
+        "In the year before, 12 adults were granted sheltered housing as assistance in Nybro.",
         "Nybro has no value for 1 indicator this year.",
     ]
 
