@@ -7,6 +7,7 @@ retry or corrected address (the page *Utskick*) sends it again."""
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
@@ -63,13 +64,23 @@ def _enqueue_pending(keys: list[str]) -> None:
             return
 
 
-def undelivered() -> tuple[list[OutgoingEmail], list[OutgoingEmail]]:
-    """The e-mails that have not gone out: those that failed (newest first) and those that wait
-    for their first or next attempt (oldest first)."""
+@dataclass
+class Undelivered:
+    """E-mails that have not gone out: the first `limit` of each kind and how many there are."""
+
+    failed: list[OutgoingEmail]  # newest first
+    failed_count: int
+    waiting: list[OutgoingEmail]  # for their first or next attempt, oldest first
+    waiting_count: int
+
+
+def undelivered(*, limit: int = 200) -> Undelivered:
     unsent = OutgoingEmail.objects.filter(sent_at__isnull=True).select_related("unit", "contact", "round")
-    failed = list(unsent.filter(failed_at__isnull=False).order_by("-failed_at", "-pk"))
-    waiting = list(unsent.filter(failed_at__isnull=True).order_by("created_at", "pk"))
-    return failed, waiting
+    failed, waiting = unsent.filter(failed_at__isnull=False), unsent.filter(failed_at__isnull=True)
+    return Undelivered(
+        list(failed.order_by("-failed_at", "-pk")[:limit]), failed.count(),
+        list(waiting.order_by("created_at", "pk")[:limit]), waiting.count(),
+    )  # fmt: skip
 
 
 def _claimable(now: datetime) -> Q:

@@ -29,11 +29,11 @@ class CorrectAddressForm(forms.Form):
 
 
 def _page(request: HttpRequest, *, errors: dict[int, list[str]] | None = None, status: int = 200) -> HttpResponse:
-    failed, waiting = outbox.undelivered()
-    for email in failed + waiting:  # a refused correction is shown at its e-mail, with what was written
+    emails = outbox.undelivered()
+    for email in emails.failed + emails.waiting:  # a refused correction is shown at its e-mail, with what was written
         email.form_errors = (errors or {}).get(email.pk, [])
         email.written_address = request.POST.get("address", "") if email.form_errors else ""
-    return render(request, "survey/email_list.html", {"failed": failed, "waiting": waiting}, status=status)
+    return render(request, "survey/email_list.html", {"emails": emails}, status=status)
 
 
 def _unsent(pk: int) -> OutgoingEmail:

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from core import outbox
 from core.models import AuditEvent, OutgoingEmail
@@ -130,3 +131,15 @@ def test_only_coordinators_see_and_resend_emails(client, role, request, failed_i
     assert client.post(url, {"address": "x@kalmar.se"}).status_code == 403
     failed_invitation.refresh_from_db()
     assert failed_invitation.failed_at is not None and failed_invitation.to == "bo.ek@kalmr.se"
+
+
+def test_a_long_outage_shows_the_first_emails_and_how_many_wait(client, coordinator):
+    now = timezone.now()
+    OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(key=f"test:{n}", kind="reminder", to=f"p{n}@kalmar.se", subject="S", body="B", created_at=now)
+        for n in range(201)
+    )
+    client.force_login(coordinator)
+    page = client.get(PAGE).content.decode()
+    assert "De första 200 av 201 visas." in page
+    assert page.count("Väntar på att skickas") == 200
