@@ -69,7 +69,3 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to}"
-
-    @property
-    def has_failed(self) -> bool:
-        return self.failed_at is not None and self.sent_at is None

@@ -104,12 +104,16 @@ def is_permanent(error: Exception) -> bool:
     return isinstance(error, SMTPResponseException) and 500 <= error.smtp_code < 600
 
 
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
 def error_text(error: Exception) -> str:
+    """The mail server's answer as a coordinator reads it, e.g. "anna@x.se: 550 5.1.1 User unknown"."""
     if isinstance(error, SMTPRecipientsRefused):
-        refusals = error.recipients.items()
-        return "; ".join(f"{to}: {code} {text.decode(errors='replace')}" for to, (code, text) in refusals)
+        return "; ".join(f"{to}: {code} {_text(reply)}" for to, (code, reply) in error.recipients.items())
     if isinstance(error, SMTPResponseException):
-        return f"{error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
     return str(error) or type(error).__name__
 
 
