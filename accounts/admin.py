@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from accounts.forms import EmailAddressField
 from accounts.models import User
 
 
@@ -22,6 +24,8 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})]
     actions = ["reset_two_factor", "send_two_factor_link"]
+    # Normalised before it is validated: a variant of another user's address is "exists already".
+    formfield_overrides = {models.EmailField: {"form_class": EmailAddressField}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         apps = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)

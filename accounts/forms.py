@@ -1,11 +1,25 @@
+import uuid
+from collections.abc import Iterator
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tasks import send_email
+from accounts.models import User
+from core.models import OutgoingEmail
 from core.numbers import whole_number
+from core.outbox import queue_emails
+from core.text import normalise_email
+
+
+class EmailAddressField(forms.EmailField):
+    """An e-mail address in its normalised form (core.text.normalise_email) before it is validated,
+    so that ``ＡＮＮＡ@kommun.se`` is checked, and compared with the stored ones, as anna@kommun.se."""
+
+    def to_python(self, value: object) -> str:
+        return normalise_email(super().to_python(value))
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -24,7 +38,22 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Sends the reset e-mail through the task queue, after the request's transaction."""
+    """Writes the reset e-mail to the outbox in the request's transaction (core/outbox.py), so it
+    goes out also when the task queue is down at that moment, is tried again when sending fails,
+    and a coordinator sees it if it never could be sent."""
+
+    email = EmailAddressField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def get_users(self, email: str) -> Iterator[User]:
+        """The active account with exactly this address, normalised as the login looks it up."""
+        users = User._default_manager.filter(email=normalise_email(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
+
+    @transaction.atomic
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)
 
     def send_mail(
         self,
@@ -37,7 +66,11 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ) -> None:
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: send_email.delay(subject, body, [to_email]))
+        email = OutgoingEmail(
+            key=f"password-reset:{context['user'].pk}:{uuid.uuid4().hex}", kind=OutgoingEmail.Kind.PASSWORD_RESET,
+            to=to_email, subject=subject, body=body,
+        )  # fmt: skip
+        queue_emails([email])
 
 
 class AppCodeForm(forms.Form):

@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
 from accounts import two_factor
+from core.text import normalise_email
 
 
 def is_locked_out(request: HttpRequest, user: AbstractBaseUser) -> bool:
@@ -26,6 +27,7 @@ def clear_after_login(sender: object, request: HttpRequest, user: AbstractBaseUs
 
 
 def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
-    """The key an account is locked by: the e-mail address, without regard to case."""
+    """The key an account is locked by: the normalised e-mail address, the very form the login
+    looks the account up by (core.text.normalise_email), so no variant of it gets guesses of its own."""
     username = (credentials or {}).get("username") or request.POST.get("username")
-    return username.strip().lower() if username else None
+    return normalise_email(username) if username else None

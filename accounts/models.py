@@ -1,8 +1,11 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.text import normalise_email
 
 
 class UserManager(BaseUserManager["User"]):
@@ -11,14 +14,15 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        # E-mail addresses are compared without regard to case at login.
-        return self.get(email__iexact=username)
+        # The login finds exactly the normalised address, the same key the lockout counts by
+        # (accounts/lockout.py): no database case rule (UPPER maps ı to I) makes two keys one user.
+        return self.get(email=normalise_email(username or ""))
 
     def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
         fields.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
@@ -35,7 +39,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         ANALYST = "analyst", _("Analyst")
         ADMIN = "admin", _("Staff administrator")
 
-    email = models.EmailField(_("e-mail address"), unique=True)
+    email = models.EmailField(
+        _("e-mail address"),
+        unique=True,
+        error_messages={"unique": _("A user with this e-mail address already exists.")},
+    )
     full_name = models.CharField(_("name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RESPONDENT)
     is_active = models.BooleanField(_("active"), default=True)
@@ -52,9 +60,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        # Addresses are stored normalised (core.text.normalise_email); this also holds for rows
+        # written past save(), on PostgreSQL and SQLite alike.
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ignoring_case",
+                violation_error_message=_("A user with this e-mail address already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        """Used by `clean()`, so forms (the admin's too) check uniqueness on the stored form."""
+        return normalise_email(username) if isinstance(username, str) else username
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from accounts.forms import EmailAuthenticationForm
 from accounts.views import two_factor as two_factor_views
 from accounts.views.api_token import api_token
+from accounts.views.password_reset import PasswordResetView
 
 urlpatterns = [
     path(
@@ -23,8 +24,7 @@ urlpatterns = [
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=QueuedPasswordResetForm,
+        PasswordResetView.as_view(
             subject_template_name="emails/password_reset_subject.txt",
             email_template_name="emails/password_reset_body.txt",
             success_url=reverse_lazy("password_reset_done"),

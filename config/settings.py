@@ -151,6 +151,19 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # How long an invitation's personal link to set a password works.
 INVITATION_LINK_DAYS = env.int("INVITATION_LINK_DAYS", default=14)
+# The e-mail outbox (core/outbox.py): a failed send is tried again after 2, 4, 8 … minutes; after
+# this many attempts (about four hours) it has failed and waits on the page *Utskick*.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_AFTER = timedelta(minutes=env.int("OUTBOX_RETRY_AFTER_MINUTES", default=2))
+# Rate limits (core/ratelimit.py), per hour: new-password requests per address and per client,
+# new invitation links per invited address and per client. Per client generously, since a whole
+# office shares one address; the client is REMOTE_ADDR, or the last address the proxy in front
+# appended to CLIENT_IP_HEADER (e.g. HTTP_X_FORWARDED_FOR) when that is set.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=20)
+INVITATION_RENEWAL_LIMIT_PER_ADDRESS = env.int("INVITATION_RENEWAL_LIMIT_PER_ADDRESS", default=3)
+INVITATION_RENEWAL_LIMIT_PER_CLIENT = env.int("INVITATION_RENEWAL_LIMIT_PER_CLIENT", default=20)
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 # Uploads (questionnaires, contact persons, imports): see core/uploads.py. A larger file is
 # dropped while it arrives; the request body without files stays small (autosaves are a few kB).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)

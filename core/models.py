@@ -54,9 +54,12 @@ class AuditEvent(models.Model):
 
 
 class OutgoingEmail(models.Model):
-    """The outbox. Every e-mail to a contact is a row first, written in the same transaction as
+    """The outbox. Every e-mail the site sends is a row first, written in the same transaction as
     what caused it: if the queue is down the row waits and goes out later (nothing lost), and
-    `key` plus the claim before sending make sure it goes only once (nothing twice)."""
+    `key` plus the claim before sending make sure it goes only once (nothing twice). A failed send
+    is tried again later, each wait twice the one before (`next_attempt_at`); after the last
+    attempt, or when the server refuses the address for good, it has *failed* (`failed_at`) and
+    waits for a coordinator to retry it or correct the address."""
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Invitation")
@@ -65,6 +68,7 @@ class OutgoingEmail(models.Model):
         RECEIPT = "receipt", _("Receipt")
         EXTENDED = "extended", _("Deadline extended")
         TWO_FACTOR_LINK = "two_factor", _("Two-factor set-up link")
+        PASSWORD_RESET = "password_reset", _("Password reset")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -83,7 +87,9 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField(db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)  # after a failed attempt
+    failed_at = models.DateTimeField(null=True, blank=True)  # no more attempts without a coordinator
     last_error = models.TextField(blank=True)
 
     class Meta:

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import EmailAddressField
 from core.audit import EVENT_LABELS
 from core.numbers import whole_number
 from core.uploads import TABLE, UploadField
@@ -99,7 +100,7 @@ class AnswerImportForm(forms.Form):
 
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
         error_messages={"invalid": _("Enter an e-mail address such as anna.lind@kommun.se.")},

@@ -1,9 +1,12 @@
 from django.urls import include, path
 
-from survey.views import api, audit, contacts, home, invitations, monitor, register, responses, rounds
+from survey.views import api, audit, contacts, emails, home, invitations, monitor, register, responses, rounds
 
 site_patterns = [
     path("granskningslogg/", audit.audit_log, name="audit-log"),
+    path("utskick/", emails.email_list, name="email-list"),
+    path("utskick/<int:pk>/skicka-igen/", emails.email_retry, name="email-retry"),
+    path("utskick/<int:pk>/ny-adress/", emails.email_correct, name="email-correct"),
     path("enheter/", register.unit_list, name="unit-list"),
     path("enheter/ny/", register.unit_create, name="unit-create"),
     path("enheter/<str:code>/", register.unit_detail, name="unit-detail"),

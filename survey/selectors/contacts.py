@@ -12,6 +12,7 @@ class ContactRow:
     contact: Contact
     invited_at: datetime | None  # the latest invitation to this round
     email_waiting: bool  # its e-mail is still in the outbox
+    email_failed: bool  # … and will not be sent until a coordinator sends it again
     link_used_at: datetime | None
 
 
@@ -25,11 +26,12 @@ def round_contact_rows(survey_round: SurveyRound) -> list[tuple[Response, list[C
     latest: dict[int, Invitation] = {}
     for invitation in Invitation.objects.filter(round=survey_round).order_by("created_at"):
         latest[invitation.contact_id] = invitation
-    sent = dict(
-        OutgoingEmail.objects.filter(round=survey_round, kind=OutgoingEmail.Kind.INVITATION).values_list(
-            "key", "sent_at"
-        )
-    )
+    emails = OutgoingEmail.objects.filter(round=survey_round, kind=OutgoingEmail.Kind.INVITATION)
+    sent, failed = {}, set()
+    for key, sent_at, failed_at in emails.values_list("key", "sent_at", "failed_at"):
+        sent[key] = sent_at
+        if failed_at and not sent_at:
+            failed.add(key)
     rows = []
     for response in sorted(responses, key=lambda r: r.unit.code):
         unit_rows = []
@@ -40,6 +42,7 @@ def round_contact_rows(survey_round: SurveyRound) -> list[tuple[Response, list[C
                     contact,
                     invitation.created_at if invitation else None,
                     bool(invitation) and sent.get(f"invitation:{invitation.pk}", True) is None,
+                    bool(invitation) and f"invitation:{invitation.pk}" in failed,
                     invitation.used_at if invitation else None,
                 )
             )

@@ -11,8 +11,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import record_event
 from core.imports import ImportReport, Row, committing, read_import
+from core.models import OutgoingEmail
+from core.outbox import retry_email
 from core.tables import FormError, row_error
+from core.text import normalise_email
 from survey.models import Contact, Invitation, ReportingUnit
+from survey.services.invitations import reissued_invitation
 
 REQUIRED_COLUMNS = ("unit_code", "name", "email")
 ROLE_WORDS = {
@@ -33,7 +37,7 @@ class ContactError(Exception):
 def save_contact(*, unit: ReportingUnit, name: str, email: str, role: str, user: User,
                  contact: Contact | None = None) -> Contact:  # fmt: skip
     """Adds a contact to the unit, or changes one; an e-mail address appears once per unit."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     duplicate = Contact.objects.filter(unit=unit, email=email).exclude(pk=contact.pk if contact else None)
     if duplicate.exists():
         raise ContactError(_("The unit already has a contact person with this e-mail address."))
@@ -46,6 +50,24 @@ def save_contact(*, unit: ReportingUnit, name: str, email: str, role: str, user:
     contact.name, contact.email, contact.role = name.strip(), email, role
     contact.save()
     record_event("survey.contact.saved", actor=user, unit=unit, contact=contact.pk, email=email, role=role)
+    return contact
+
+
+@transaction.atomic
+def correct_email_address(*, email: OutgoingEmail, address: str, user: User) -> Contact:
+    """A failed or waiting e-mail to a contact person goes again, to a corrected address: the
+    contact gets the address (as in `save_contact`, their earlier links stop working) and the
+    e-mail is sent to it; an invitation with a new link. Both steps are in the audit trail."""
+    contact = email.contact
+    if contact is None:
+        raise ContactError(_("Only an e-mail to a contact person can be sent to another address."))
+    old_address = contact.email
+    contact = save_contact(unit=contact.unit, contact=contact, name=contact.name, email=address, role=contact.role,
+                           user=user)  # fmt: skip
+    changes = {}
+    if email.kind == OutgoingEmail.Kind.INVITATION and email.round_id and contact.email != old_address:
+        changes = reissued_invitation(email=email, user=user)
+    retry_email(email=email, user=user, to=contact.email, **changes)
     return contact
 
 
@@ -66,7 +88,8 @@ def _check_row(
 ) -> tuple[list[FormError], dict | None]:
     errors = []
     number = row.number
-    unit_code, name, email, role_word = row["unit_code"], row["name"], row["email"].lower(), row["role"].lower()
+    unit_code, name, role_word = row["unit_code"], row["name"], row["role"].lower()
+    email = normalise_email(row["email"])
     if unit_code not in units:
         errors.append(
             row_error(number, "unit_code", _("There is no unit with the code %(code)s.") % {"code": unit_code})

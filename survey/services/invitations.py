@@ -15,6 +15,7 @@ from accounts.models import User
 from core.audit import record_event
 from core.models import OutgoingEmail
 from core.outbox import queue_emails, render_email
+from core.text import normalise_email
 from survey.models import Contact, Invitation, Response, SurveyRound, UnitAssignment
 
 # A contact may ask for a new link this often at most, so that a leaked old link cannot flood them.
@@ -52,7 +53,7 @@ def invitation_state(invitation: Invitation, *, now: datetime) -> str:
 def _account_for(contact: Contact) -> User:
     """The contact's login: an existing account with the address, or a new respondent account
     without a password (the link sets it). Either way bound to the contact's unit."""
-    user = contact.user or User.objects.filter(email__iexact=contact.email).first()
+    user = contact.user or User.objects.filter(email=normalise_email(contact.email)).first()
     if user is None:
         user = User.objects.create_user(contact.email, None, full_name=contact.name, role=User.Role.RESPONDENT)
     if contact.user_id != user.pk:
@@ -93,6 +94,17 @@ def _issue(*, survey_round: SurveyRound, contact: Contact, response: Response | 
         key=f"invitation:{invitation.pk}", kind=OutgoingEmail.Kind.INVITATION, round=survey_round,
         unit=contact.unit, contact=contact, to=contact.email, subject=subject, body=body,
     )  # fmt: skip
+
+
+def reissued_invitation(*, email: OutgoingEmail, user: User, now: datetime | None = None) -> dict[str, str]:
+    """For an invitation e-mail that never went out and goes again to the contact's corrected address:
+    a new link (the one in the e-mail stopped working with the old address), as the new key,
+    subject and body of the same outbox row."""
+    now = now or timezone.now()
+    contact = email.contact
+    response = Response.objects.filter(round=email.round, unit=contact.unit).select_related("round").first()
+    new = _issue(survey_round=email.round, contact=contact, response=response, user=user, now=now)
+    return {"key": new.key, "subject": new.subject, "body": new.body}
 
 
 @transaction.atomic
@@ -169,6 +181,7 @@ __all__ = [
     "invitation_state",
     "invite_contacts",
     "mask_email",
+    "reissued_invitation",
     "renew_invitation",
     "uninvited_contacts",
 ]

@@ -35,7 +35,7 @@ def receipt_emails(*, submission: PartSubmission, values: Mapping[str, str]) -> 
         )
     ]  # fmt: skip
     if on_behalf:
-        for contact in Contact.objects.filter(unit=response.unit).exclude(email__iexact=submitter.email):
+        for contact in Contact.objects.filter(unit=response.unit).exclude(email=submitter.email):
             emails.append(
                 OutgoingEmail(
                     key=f"receipt:{submission.pk}:{contact.pk}", kind=OutgoingEmail.Kind.RECEIPT, round=response.round,

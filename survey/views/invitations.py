@@ -1,6 +1,8 @@
 """The personal link of an invitation: set a password and log in, once; a used or expired link
-explains itself and offers a new one, sent to the invited address only."""
+explains itself and offers a new one, sent to the invited address only, a limited number of times
+per address and per client (settings INVITATION_RENEWAL_LIMIT_*)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
@@ -11,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import ratelimit
+from core.text import normalise_email
 from survey.services import invitations
 
 
@@ -41,9 +45,15 @@ def invitation_renew(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitations.find_invitation(token)
     if invitation is None:
         return render(request, "survey/invitation_invalid.html", {"state": "unknown", "token": token})
-    invitations.renew_invitation(invitation=invitation)
-    return render(
-        request,
-        "survey/invitation_renewed.html",
-        {"invitation": invitation, "masked_email": invitations.mask_email(invitation.contact.email)},
+    context = {"invitation": invitation, "masked_email": invitations.mask_email(invitation.contact.email)}
+    allowed = ratelimit.allow(
+        "invitation-renewal",
+        {
+            "address": (normalise_email(invitation.contact.email), settings.INVITATION_RENEWAL_LIMIT_PER_ADDRESS),
+            "client": (ratelimit.client_ip(request), settings.INVITATION_RENEWAL_LIMIT_PER_CLIENT),
+        },
     )
+    if not allowed:
+        return render(request, "survey/invitation_renewed.html", {**context, "outcome": "limited"}, status=429)
+    sent = invitations.renew_invitation(invitation=invitation)
+    return render(request, "survey/invitation_renewed.html", {**context, "outcome": "sent" if sent else "recent"})

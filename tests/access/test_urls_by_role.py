@@ -106,6 +106,9 @@ URLS = {
     "survey:contact-delete":        ((LOGIN, 405, 405, 405, 405, 405), {"code": UNIT, "pk": CONTACT}),
     "survey:response-extend":       ((LOGIN, 403, 403, 200, 403, 200), {"pk": RESPONSE}),
     "survey:audit-log":             ((LOGIN, 403, 403, 200, 403, 200), {}),
+    "survey:email-list":            ((LOGIN, 403, 403, 200, 403, 200), {}),
+    "survey:email-retry":           ((LOGIN, 405, 405, 405, 405, 405), {"pk": 999999}),
+    "survey:email-correct":         ((LOGIN, 405, 405, 405, 405, 405), {"pk": 999999}),
     "indicators:flag-resolve":      ((LOGIN, 405, 405, 405, 405, 405), {"pk": FLAG}),
     # Analysts (and the administrator): computing, publishing, history and exports. Not coordinators.
     "indicators:year-compute":      ((LOGIN, 405, 405, 405, 405, 405), {"year": 2024}),

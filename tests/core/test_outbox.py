@@ -2,7 +2,7 @@
 
 import time
 from datetime import timedelta
-from smtplib import SMTPException
+from smtplib import SMTPException, SMTPRecipientsRefused
 from unittest import mock
 
 import pytest
@@ -103,11 +103,14 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_after_a_while():
 
 def test_a_failed_send_stays_in_the_outbox_with_the_error_and_goes_out_later():
     email = queue_one()
+    now = timezone.now()
     with mock.patch("core.outbox.EmailMessage.send", side_effect=SMTPException("421 try later")):
-        assert outbox.flush_outbox() == 0
+        assert outbox.flush_outbox(now=now) == 0
     email.refresh_from_db()
     assert (email.sent_at, email.attempts, email.last_error) == (None, 1, "421 try later")
-    assert outbox.flush_outbox() == 1
+    assert email.next_attempt_at == now + settings.OUTBOX_RETRY_AFTER and email.failed_at is None
+    assert outbox.flush_outbox(now=now + timedelta(seconds=61)) == 0  # not every minute: it waits its turn
+    assert outbox.flush_outbox(now=email.next_attempt_at) == 1
     assert mail.outbox[0].subject == "Ämne" and mail.outbox[0].from_email == settings.DEFAULT_FROM_EMAIL
 
 
@@ -134,3 +137,57 @@ def test_with_the_queue_down_a_submission_succeeds_and_its_receipt_goes_out_once
     flush_outbox.delay()
     (receipt,) = mail.outbox
     assert receipt.to == [respondent.email] and "Kvitto" in receipt.subject and "&amp;" not in receipt.body
+
+
+REFUSED = SMTPRecipientsRefused({"anna@kalmar.se": (550, b"5.1.1 No such mailbox")})
+
+
+def test_each_failed_attempt_waits_twice_as_long_and_after_the_last_the_email_has_failed(settings):
+    """A refusing server is no longer asked every minute for ever: the waits double, the count
+    stops at the maximum and the e-mail is marked failed (for a coordinator to see)."""
+    email = queue_one()
+    now = timezone.now()
+    waits = []
+    with mock.patch("core.outbox.EmailMessage.send", side_effect=SMTPException("451 try later")):
+        for _attempt in range(settings.OUTBOX_MAX_ATTEMPTS):
+            assert outbox.flush_outbox(now=now) == 0
+            email.refresh_from_db()
+            if email.failed_at:
+                break
+            waits.append(email.next_attempt_at - now)
+            now = email.next_attempt_at
+        for _later in range(3):  # nothing more is tried, however often the flush runs
+            assert outbox.flush_outbox(now=now + timedelta(days=30)) == 0
+    email.refresh_from_db()
+    assert email.attempts == settings.OUTBOX_MAX_ATTEMPTS
+    assert email.failed_at == now and email.next_attempt_at is None and email.last_error == "451 try later"
+    assert waits == [settings.OUTBOX_RETRY_AFTER * 2**n for n in range(settings.OUTBOX_MAX_ATTEMPTS - 1)]
+    assert mail.outbox == []
+
+
+def test_an_address_the_server_refuses_for_good_fails_at_once_with_the_reason():
+    email = queue_one()
+    with mock.patch("core.outbox.EmailMessage.send", side_effect=REFUSED):
+        assert outbox.flush_outbox() == 0
+    email.refresh_from_db()
+    assert email.failed_at is not None and email.attempts == 1
+    assert email.last_error == "anna@kalmar.se: 550 5.1.1 No such mailbox"
+    assert outbox.flush_outbox(now=timezone.now() + timedelta(days=1)) == 0
+
+
+def test_the_attempt_count_does_not_overflow_a_small_integer():
+    email = queue_one()
+    OutgoingEmail.objects.filter(pk=email.pk).update(attempts=40_000)  # beyond 32767, the old column's limit
+    with mock.patch("core.outbox.EmailMessage.send", side_effect=SMTPException("451 try later")):
+        assert outbox.send_outgoing(email_id=email.pk) is False
+    email.refresh_from_db()
+    assert email.attempts == 40_001 and email.failed_at is not None
+
+
+def test_a_failure_in_the_task_is_recorded_not_retried_by_celery_for_ever():
+    email = queue_one()
+    with mock.patch("core.outbox.EmailMessage.send", side_effect=OSError("Connection refused")) as send:
+        send_outgoing_email.delay(email.pk)
+    assert send.call_count == 1
+    email.refresh_from_db()
+    assert email.attempts == 1 and email.next_attempt_at is not None and email.last_error == "Connection refused"

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts import two_factor
 from accounts.models import User
+from core.text import normalise_email
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, email: str, **options: object) -> None:
         if not settings.DEBUG:
             raise CommandError("otp_code is for demo use only and runs only with DEBUG=1.")
-        user = User.objects.filter(email__iexact=email).first()
+        user = User.objects.filter(email=normalise_email(email)).first()
         device = two_factor.app_device(user) if user else None
         if device is None:
             raise CommandError(f"{email} has no authenticator app.")
