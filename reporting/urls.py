@@ -25,6 +25,14 @@ kolada_patterns = [
     path("api/v3/kpi/<str:ids>", api.KpiDetail.as_view(), name="kpi-detail"),
     path("api/v3/municipality", api.MunicipalityList.as_view(), name="municipality-list"),
     path("api/v3/municipality/<str:ids>", api.MunicipalityDetail.as_view(), name="municipality-detail"),
+    path("api/v3/municipality_groups", api.MunicipalityGroupList.as_view(), name="municipality-groups"),
+    path(
+        "api/v3/municipality_groups/<str:ids>", api.MunicipalityGroupDetail.as_view(), name="municipality-groups-detail"
+    ),
+    path("api/v3/kpi_groups", api.KpiGroupList.as_view(), name="kpi-groups"),
+    path("api/v3/kpi_groups/<str:ids>", api.KpiGroupDetail.as_view(), name="kpi-groups-detail"),
+    path("api/v3/data", api.DataQuery.as_view(), name="data"),
+    path("api/v3/data/", api.DataQuerySlash.as_view(), name="data-slash"),
     path(
         "api/v3/data/kpi/<str:kpi>/municipality/<str:municipality>/year/<str:years>",
         api.DataKpiMunicipalityYear.as_view(),
