@@ -232,9 +232,9 @@ def split_ids(text: str, *, parameter: str) -> list[str]:
 
 
 # What an id can look like; one that cannot be an id is refused, a well-formed unknown one left out.
-PLACE_ID = re.compile(r"\d{4}(-\d{2})?|G-[A-Za-z0-9_-]{1,60}", re.ASCII)
+PLACE_ID = re.compile(r"\d{4}(-\d{2})?|[Gg]-[A-Za-z0-9_-]{1,60}", re.ASCII)
 KPI_ID = re.compile(r"[A-Za-z0-9_]{1,30}", re.ASCII)
-GROUP_ID = re.compile(r"G-[A-Za-z0-9_-]{1,60}", re.ASCII)
+GROUP_ID = re.compile(r"[Gg]-[A-Za-z0-9_-]{1,60}", re.ASCII)
 
 
 def _well_formed(text: str, *, parameter: str, pattern: re.Pattern, example: str) -> list[str]:
@@ -242,7 +242,7 @@ def _well_formed(text: str, *, parameter: str, pattern: re.Pattern, example: str
     malformed = [item for item in ids if not pattern.fullmatch(item)]
     if malformed:
         raise InvalidQuery(
-            gettext_noop("Malformed %(name)s ids: %(ids)s. An id looks like %(example)s."),
+            gettext_noop("Malformed ids in %(name)s: %(ids)s. An id looks like %(example)s."),
             parameter=parameter,
             invalid=malformed,
             ids=", ".join(malformed),
