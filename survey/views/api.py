@@ -52,7 +52,9 @@ class AnswerValueField(serializers.JSONField):
 
 
 class ChangeSerializer(serializers.Serializer):
-    question = serializers.CharField(min_length=1)
+    # Not trimmed: a code is never blank or padded, and one that looks so is an unknown code (listed in
+    # errors), not a malformed body (a 400 for a body the schema accepts).
+    question = serializers.CharField(min_length=1, trim_whitespace=False)
     value = AnswerValueField(help_text="A string, or a list of option names for select_multiple.")
     version = serializers.IntegerField(
         required=False,
