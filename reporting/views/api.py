@@ -573,8 +573,9 @@ class PublishedValuesCsv(OpenApiView):
         description="UTF-8 without BOM, comma-separated, CRLF, a header row: "
         + ",".join(kolada.CSV_HEADER)
         + ". One row per year, kpi and id (units, counties, the country and groups) as in the data endpoints; "
-        "type K/S/L/G; source computed or imported for a unit, empty for an area; revision and published: the "
-        "year's latest publication. Text beginning with = + - @ tab or CR has a ' in front.",
+        "type K/S/L/G; source computed or imported for a unit, empty for an area (Stockholm and Göteborg too, "
+        "the aggregate of their districts); revision and published: the year's latest publication. Text beginning "
+        "with = + - @ tab or CR has a ' in front.",
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request: Request) -> StreamingHttpResponse:

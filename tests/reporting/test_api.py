@@ -270,9 +270,14 @@ def test_the_schema_covers_every_endpoint(client):
         "/api/v3/kpi", "/api/v3/kpi/{ids}", "/api/v3/municipality", "/api/v3/municipality/{ids}",
         "/api/v3/data/kpi/{kpi}/municipality/{municipality}/year/{years}", "/api/v3/data/kpi/{kpi}/year/{years}",
         "/api/v3/data/municipality/{municipality}/year/{years}", "/api/v3/data/kpi/{kpi}/municipality/{municipality}",
-        "/resultat/publicerade-varden.csv",
+        "/resultat/publicerade-varden.csv", "/api/v3/data", "/api/v3/municipality_groups",
+        "/api/v3/municipality_groups/{ids}", "/api/v3/kpi_groups", "/api/v3/kpi_groups/{ids}",
     ]:  # fmt: skip
         assert "get" in paths[path], path
+    query = {p["name"] for p in paths["/api/v3/data"]["get"]["parameters"]}
+    assert query == {"kpi_id", "municipality_id", "year", "from_date", "municipality_type", "page", "per_page"}
+    assert "region_type" in {p["name"] for p in paths["/api/v3/municipality"]["get"]["parameters"]}
+    assert "/api/v3/data/" not in paths
     data = paths["/api/v3/data/kpi/{kpi}/year/{years}"]["get"]
     assert {p["name"] for p in data["parameters"]} == {"kpi", "years", "from_date", "municipality_type", "page",
                                                        "per_page"}  # fmt: skip
