@@ -58,6 +58,13 @@ URLS = {
     "kolada:data-kpi-year":         ((200,   200, 200, 200, 200, 200), {"kpi": "VINR02", "years": str(YEAR)}),
     "kolada:data-municipality-year": ((200,  200, 200, 200, 200, 200), {"municipality": UNIT, "years": str(YEAR)}),
     "kolada:data-kpi-municipality": ((200,   200, 200, 200, 200, 200), {"kpi": "VINR02", "municipality": UNIT}),
+    "kolada:municipality-groups":   ((200,   200, 200, 200, 200, 200), {}),
+    "kolada:municipality-groups-detail": ((200, 200, 200, 200, 200, 200), {"ids": "G-skr-2017-C7"}),
+    "kolada:kpi-groups":            ((200,   200, 200, 200, 200, 200), {}),
+    "kolada:kpi-groups-detail":     ((200,   200, 200, 200, 200, 200), {"ids": "G-part-vinr"}),
+    # The query form without its parameters: refused alike for everyone (two of kpi_id, municipality_id, year).
+    "kolada:data":                  ((400,   400, 400, 400, 400, 400), {}),
+    "kolada:data-slash":            ((400,   400, 400, 400, 400, 400), {}),
     "kolada:published-csv":         ((200,   200, 200, 200, 200, 200), {}),
     # Every logged-in user: the start page, their password and their API key.
     "home":                         ((LOGIN, 200, 200, 200, 200, 200), {}),
