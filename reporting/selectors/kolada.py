@@ -170,13 +170,11 @@ def municipality_groups(known: dict[str, Place]) -> list[dict]:
     """Kolada's municipality group objects, `members` as Kolada shapes them ({member_id,
     member_title}), in id order. Memberships are per survey year: the members are those of the
     group's latest year (`members_year`, ours)."""
-    latest: dict[int, int] = {}
-    for group_id, year in GroupMembership.objects.values_list("group_id", "year"):
-        latest[group_id] = max(year, latest.get(group_id, year))
-    members: dict[int, list[str]] = {}
+    by_year: dict[int, dict[int, list[str]]] = {}
     for group_id, year, code in GroupMembership.objects.values_list("group_id", "year", "unit__code"):
-        if latest.get(group_id) == year:
-            members.setdefault(group_id, []).append(code)
+        by_year.setdefault(group_id, {}).setdefault(year, []).append(code)
+    latest = {group_id: max(years) for group_id, years in by_year.items()}
+    members = {group_id: years[latest[group_id]] for group_id, years in by_year.items()}
     result = []
     for place in known.values():
         if place.type != Type.GROUP:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from indicators.models import UnitResult
+from indicators.models import IndicatorVersion, UnitResult
 from indicators.services.publication import publish_year
 from survey.models import GroupMembership, ReportingUnit
 from tests.indicators.history_helpers import make_version
@@ -155,8 +155,6 @@ def test_kolada_filters_choose_what_they_say(client, published):  # noqa: F811
 
 
 def test_a_kpi_description_filter(client, published):  # noqa: F811
-    from indicators.models import IndicatorVersion
-
     IndicatorVersion.objects.filter(indicator__code="VINRN1", year=2022).update(description="Antal ärenden")
     assert [k["id"] for k in get(client, reverse("kolada:kpi-list"), description="ÄRENDEN")["values"]] == ["VINRN1"]
 
