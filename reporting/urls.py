@@ -1,7 +1,7 @@
 """The public results: pages per year, county and unit; the results files and their exports; the open
 API in Kolada's v3 paths (no trailing slash, as Kolada) and the CSV of every published value."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from reporting.views import api, exports, pages
 
@@ -49,6 +49,9 @@ kolada_patterns = [
         api.DataKpiMunicipality.as_view(),
         name="data-kpi-municipality",
     ),
+    path("api/v3/ou", api.NoOrganisationalUnits.as_view(), name="ou"),
+    path("api/v3/oudata", api.OrganisationalUnitData.as_view(), name="oudata"),
+    re_path(r"^api/v3/(?P<rest>ou/.*|oudata/.*)$", api.OrganisationalUnitPaths.as_view(), name="ou-paths"),
     path(f"resultat/{api.CSV_FILENAME}", api.PublishedValuesCsv.as_view(), name="published-csv"),
 ]
 

@@ -553,6 +553,48 @@ class DataKpiMunicipality(DataView):
         return self.answer(request, kpi=kpi, municipality=municipality)
 
 
+class NoOrganisationalUnits(OpenApiView):
+    """Kolada's `/ou` and `/oudata`: there are none here (every kpi has has_ou_data false). A client that
+    asks anyway is told so, not given an empty list it could take for missing data."""
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="kolada_ou",
+        summary="Organisational units (ou, oudata): none here",
+        description="The survey is answered by municipalities and city districts, not by organisational units: "
+        "always 400 saying so. See /api/v3/municipality.",
+        responses=ERRORS,
+    )
+    def get(self, request: Request, rest: str = "") -> ApiResponse:
+        raise kolada.InvalidQuery(
+            gettext_noop(
+                "There are no organisational units (ou) here: municipalities and city districts answer the "
+                "survey. See /api/v3/municipality."
+            ),
+            parameter="ou",
+        )
+
+
+class OrganisationalUnitData(NoOrganisationalUnits):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="kolada_oudata",
+        summary="Values of organisational units (oudata): none here",
+        description="Always 400: there are no organisational units. See /api/v3/data.",
+        responses=ERRORS,
+    )
+    def get(self, request: Request) -> ApiResponse:
+        return super().get(request)
+
+
+class OrganisationalUnitPaths(NoOrganisationalUnits):
+    """/ou/{ids}, /oudata/ and the path forms of /oudata; left out of the schema (which has /ou and /oudata)."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, rest: str = "") -> ApiResponse:
+        return super().get(request)
+
+
 class FirstRenderer(BaseContentNegotiation):
     """The CSV is the answer whatever the client accepts (an Accept: text/csv would otherwise be 406)."""
 

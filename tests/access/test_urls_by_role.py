@@ -65,6 +65,10 @@ URLS = {
     # The query form without its parameters: refused alike for everyone (two of kpi_id, municipality_id, year).
     "kolada:data":                  ((400,   400, 400, 400, 400, 400), {}),
     "kolada:data-slash":            ((400,   400, 400, 400, 400, 400), {}),
+    # No organisational units here: Kolada's /ou and /oudata say so with a 400.
+    "kolada:ou":                    ((400,   400, 400, 400, 400, 400), {}),
+    "kolada:oudata":                ((400,   400, 400, 400, 400, 400), {}),
+    "kolada:ou-paths":              ((400,   400, 400, 400, 400, 400), {"rest": "oudata/kpi/VINR02/year/2024"}),
     "kolada:published-csv":         ((200,   200, 200, 200, 200, 200), {}),
     # Every logged-in user: the start page, their password and their API key.
     "home":                         ((LOGIN, 200, 200, 200, 200, 200), {}),

@@ -176,6 +176,15 @@ def test_filters_that_do_not_apply_here_are_refused_never_ignored(client, publis
     assert twice.status_code == 400 and twice.json()["detail"] == "title anges mer än en gång."
 
 
+def test_organisational_units_are_not_here_and_a_client_asking_is_told_so(client, published):  # noqa: F811
+    for url in ("/api/v3/ou", "/api/v3/ou/V15E144001301", "/api/v3/oudata?kpi_id=VINR02&year=2022",
+                "/api/v3/oudata/", "/api/v3/oudata/kpi/VINR02/ou/V15E144001301/year/2022"):  # fmt: skip
+        body = refused(client, url)
+        assert body["detail"].startswith("Det finns inga organisatoriska enheter (ou) här"), url
+        assert body["parameter"] == "ou"
+    assert all(kpi["has_ou_data"] is False for kpi in get(client, reverse("kolada:kpi-list"))["values"])
+
+
 # from_date and isdeleted
 
 

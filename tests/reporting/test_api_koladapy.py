@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connections
 from koladapy import KoladaAPI
+from koladapy.exceptions import KoladaAPIError
 
 from indicators.models import PublishedValue
 from tests.reporting.test_api import (  # noqa: F401 – published: the fixture
@@ -71,3 +72,7 @@ def test_koladapy_reads_the_open_api_as_it_reads_kolada(committed_db, published,
     assert len({row["municipality"] for row in every}) == len(every)  # no duplicates across pages
     sums = {row["municipality"]: row["values"][0]["value"] for row in every}
     assert sums[COUNTRY] == sum(published_2022("VINRN1").values())
+
+    # Organisational-unit data: a clear refusal (400), not an empty answer taken for missing data.
+    with pytest.raises(KoladaAPIError, match="400"):
+        kolada.get_values(kpi_id="VINR02", ou_id="V15E144001301", years=2022)
