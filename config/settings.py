@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "csp",
+    "corsheaders",
     "core",
     "accounts",
     "survey",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # the open API only (CORS_URLS_REGEX), before CommonMiddleware
     "csp.middleware.CSPMiddleware",
     "config.headers.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -265,6 +267,13 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# CORS (django-cors-headers) for the open API only: a page on any origin may GET the published results
+# with fetch(); no credentials, and nothing else of the site answers with CORS headers.
+CORS_URLS_REGEX = r"^/(api/v3/|resultat/publicerade-varden\.csv$)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -18,6 +18,9 @@ class ValueSerializer(serializers.Serializer):
         "that fulfil it in percent, one decimal rounded half up. Key figure: the unit's number, an area's sum. "
         "Null: no value.",
     )
+    isdeleted = serializers.BooleanField(
+        help_text="True for a value a revision withdrew (only with from_date: then value is null); else false."
+    )
 
 
 class DataRowSerializer(serializers.Serializer):
@@ -53,10 +56,18 @@ class KpiSerializer(serializers.Serializer):
     municipality_type = serializers.CharField(help_text="Always K.")
     is_divided_by_gender = serializers.BooleanField(help_text="Always false.")
     has_ou_data = serializers.BooleanField(help_text="Always false.")
-    publication_date = serializers.DateField(help_text="The latest publication or revision of any of its years.")
+    publication_date = serializers.DateField(
+        allow_null=True,
+        help_text="As in Kolada: the next expected publication. Results are published once a year, so it is the "
+        "day the latest published year was first published, a year on (null before any publication).",
+    )
     prel_publication_date = serializers.DateField(allow_null=True, help_text="Always null: nothing preliminary.")
     ou_publication_date = serializers.DateField(allow_null=True, help_text="Always null.")
     publ_period = serializers.CharField(help_text="The latest published year.")
+    latest_publication_date = serializers.DateField(
+        help_text="The latest publication or revision of any of its years. Not in Kolada."
+    )
+    part = serializers.CharField(help_text="The part of the questionnaire (see /api/v3/kpi_groups). Not in Kolada.")
     kind = serializers.ChoiceField(choices=["indicator", "nyckeltal"], help_text="Not in Kolada.")
     aggregation = serializers.ChoiceField(choices=["share", "sum"], help_text="Not in Kolada.")
     desired_direction = serializers.ChoiceField(choices=["up", "down", ""], help_text="Not in Kolada.")
@@ -69,12 +80,15 @@ class KpiPageSerializer(PageSerializer):
 
 
 class MunicipalitySerializer(serializers.Serializer):
-    id = serializers.CharField(
-        help_text="Municipality 0880, district 0180-08, county 0001, the country 0000, group G-skr-2017-A1."
-    )
+    id = serializers.CharField(help_text="Municipality 0880, district 0180-08, county 0001, the country 0000.")
     title = serializers.CharField()
     type = serializers.ChoiceField(
-        choices=["K", "S", "L", "G"], help_text="K municipality, S city district, L county or the country, G group."
+        choices=["K", "S", "L"], help_text="K municipality, L county or the country, S city district (only on request)."
+    )
+    aggregate_of = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Stockholm and Göteborg only: the districts whose aggregate their data rows are. Not in Kolada.",
     )
 
 
@@ -82,8 +96,28 @@ class MunicipalityPageSerializer(PageSerializer):
     values = MunicipalitySerializer(many=True)
 
 
+class MemberSerializer(serializers.Serializer):
+    member_id = serializers.CharField()
+    member_title = serializers.CharField()
+
+
+class GroupSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="G-skr-2017-A1, G-population-P3; kpi groups G-part-vinr.")
+    title = serializers.CharField()
+    members = MemberSerializer(many=True)
+    members_year = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Municipality groups: the survey year of the members. Not in Kolada."
+    )
+
+
+class GroupPageSerializer(PageSerializer):
+    values = GroupSerializer(many=True)
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What is wrong, in Swedish.")
     detail_en = serializers.CharField(help_text="The same in English.")
-    parameter = serializers.CharField(help_text="kpi, municipality, year, page, per_page or id.")
+    parameter = serializers.CharField(
+        help_text="The parameter: kpi, municipality, year, page, per_page, id, a filter or an unknown name."
+    )
     invalid = serializers.ListField(child=serializers.CharField(), help_text="The offending values.")

@@ -1,7 +1,7 @@
 """The public results: pages per year, county and unit; the results files and their exports; the open
 API in Kolada's v3 paths (no trailing slash, as Kolada) and the CSV of every published value."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from reporting.views import api, exports, pages
 
@@ -25,6 +25,14 @@ kolada_patterns = [
     path("api/v3/kpi/<str:ids>", api.KpiDetail.as_view(), name="kpi-detail"),
     path("api/v3/municipality", api.MunicipalityList.as_view(), name="municipality-list"),
     path("api/v3/municipality/<str:ids>", api.MunicipalityDetail.as_view(), name="municipality-detail"),
+    path("api/v3/municipality_groups", api.MunicipalityGroupList.as_view(), name="municipality-groups"),
+    path(
+        "api/v3/municipality_groups/<str:ids>", api.MunicipalityGroupDetail.as_view(), name="municipality-groups-detail"
+    ),
+    path("api/v3/kpi_groups", api.KpiGroupList.as_view(), name="kpi-groups"),
+    path("api/v3/kpi_groups/<str:ids>", api.KpiGroupDetail.as_view(), name="kpi-groups-detail"),
+    path("api/v3/data", api.DataQuery.as_view(), name="data"),
+    path("api/v3/data/", api.DataQuerySlash.as_view(), name="data-slash"),
     path(
         "api/v3/data/kpi/<str:kpi>/municipality/<str:municipality>/year/<str:years>",
         api.DataKpiMunicipalityYear.as_view(),
@@ -41,6 +49,9 @@ kolada_patterns = [
         api.DataKpiMunicipality.as_view(),
         name="data-kpi-municipality",
     ),
+    path("api/v3/ou", api.NoOrganisationalUnits.as_view(), name="ou"),
+    path("api/v3/oudata", api.OrganisationalUnitData.as_view(), name="oudata"),
+    re_path(r"^api/v3/(?P<rest>ou/.*|oudata/.*)$", api.OrganisationalUnitPaths.as_view(), name="ou-paths"),
     path(f"resultat/{api.CSV_FILENAME}", api.PublishedValuesCsv.as_view(), name="published-csv"),
 ]
 

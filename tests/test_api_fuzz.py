@@ -37,7 +37,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), 
 KNOWN_PATH_VALUES = {
     "part": ["vinr", "allman"],
     "kpi": ["VINR02", "VINR02,VINR03", "vinr02"],
-    "ids": ["VINR02", "0880", "0880,0000,0008", "G-skr-2017-C7"],
+    "ids": ["VINR02", "0880", "0880,0000,0008", "G-skr-2017-C7", "G-part-vinr"],
     "municipality": [OWN_UNIT, "0000", "0008", "0180-08", f"{OWN_UNIT},{OTHER_UNIT}", "G-skr-2017-C7"],
     "years": [str(PUBLISHED_YEAR), f"{PUBLISHED_YEAR - 1},{PUBLISHED_YEAR}", "2024"],
 }

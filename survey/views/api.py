@@ -70,6 +70,8 @@ class StrictIntegerField(serializers.IntegerField):
 
 
 class ChangeSerializer(serializers.Serializer):
+    # Not trimmed: a code is never blank or padded, and one that looks so is an unknown code (listed in
+    # errors), not a malformed body (a 400 for a body the schema accepts).
     question = StrictCharField(min_length=1, trim_whitespace=False)
     value = AnswerValueField(help_text="A string, or a list of option names for select_multiple.")
     version = StrictIntegerField(

@@ -61,6 +61,17 @@ URLS = {
     "kolada:data-kpi-year":         ((200,   200, 200, 200, 200, 200), {"kpi": "VINR02", "years": str(YEAR)}),
     "kolada:data-municipality-year": ((200,  200, 200, 200, 200, 200), {"municipality": UNIT, "years": str(YEAR)}),
     "kolada:data-kpi-municipality": ((200,   200, 200, 200, 200, 200), {"kpi": "VINR02", "municipality": UNIT}),
+    "kolada:municipality-groups":   ((200,   200, 200, 200, 200, 200), {}),
+    "kolada:municipality-groups-detail": ((200, 200, 200, 200, 200, 200), {"ids": "G-skr-2017-C7"}),
+    "kolada:kpi-groups":            ((200,   200, 200, 200, 200, 200), {}),
+    "kolada:kpi-groups-detail":     ((200,   200, 200, 200, 200, 200), {"ids": "G-part-vinr"}),
+    # The query form without its parameters: refused alike for everyone (two of kpi_id, municipality_id, year).
+    "kolada:data":                  ((400,   400, 400, 400, 400, 400), {}),
+    "kolada:data-slash":            ((400,   400, 400, 400, 400, 400), {}),
+    # No organisational units here: Kolada's /ou and /oudata say so with a 400.
+    "kolada:ou":                    ((400,   400, 400, 400, 400, 400), {}),
+    "kolada:oudata":                ((400,   400, 400, 400, 400, 400), {}),
+    "kolada:ou-paths":              ((400,   400, 400, 400, 400, 400), {"rest": "oudata/kpi/VINR02/year/2024"}),
     "kolada:published-csv":         ((200,   200, 200, 200, 200, 200), {}),
     # Every logged-in user: the start page, their password and their API key.
     "home":                         ((LOGIN, 200, 200, 200, 200, 200), {}),

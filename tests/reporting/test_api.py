@@ -76,7 +76,9 @@ def test_the_kpi_list_describes_the_published_indicators_as_kolada_does(client, 
     assert vinr02["id"] == "VINR02" and vinr02["title"] == "VINR02 2022"  # the latest published definition
     assert {"description", "operating_area", "perspective", "municipality_type", "is_divided_by_gender",
             "has_ou_data", "prel_publication_date", "ou_publication_date"} <= set(vinr02)  # fmt: skip
-    assert vinr02["publication_date"] == "2023-06-12" and vinr02["publ_period"] == "2022"
+    # Kolada's publication_date is the next expected one: a year after 2022 was first published.
+    assert vinr02["publication_date"] == "2024-06-12" and vinr02["publ_period"] == "2022"
+    assert vinr02["latest_publication_date"] == "2023-06-12"
     assert vinr02["years"] == [2021, 2022] and vinr02["kind"] == "indicator"
     assert vinr02["is_divided_by_gender"] is False and vinr02["prel_publication_date"] is None
     assert (vinrn1["id"], vinrn1["aggregation"]) == ("VINRN1", "sum")
@@ -94,25 +96,27 @@ def test_kpis_are_chosen_by_path_by_id_and_by_title(client, published):
     assert [k["id"] for k in get(client, reverse("kolada:kpi-list"), title="n1 20")["values"]] == ["VINRN1"]
 
 
-def test_the_municipality_list_has_units_districts_counties_the_country_and_groups(client, published):
+def test_the_municipality_list_has_koladas_types_k_and_l_and_districts_on_request(client, published):
     body = get(client, reverse("kolada:municipality-list"))
     places = {place["id"]: place for place in body["values"]}
 
     assert places[KALMAR] == {"id": KALMAR, "title": "Kalmar", "type": "K"}
-    assert places[SODERMALM]["type"] == "S" and places[SODERMALM]["title"].startswith("Södermalm")
     assert places["0001"] == {"id": "0001", "title": "Stockholms län", "type": "L"}
     assert places[COUNTRY]["type"] == "L"
-    assert places["G-skr-2017-A1"]["type"] == "G" and places["G-population-P3"]["type"] == "G"
+    assert {place["type"] for place in body["values"]} == {"K", "L"}  # no districts, no groups
+    assert body["count"] == len(places) == 290 + 21 + 1
     assert [place["id"] for place in body["values"]] == sorted(places)
-    assert body["count"] == len(places) < 5000
+
+    districts = get(client, reverse("kolada:municipality-list"), type="S")["values"]
+    assert {place["type"] for place in districts} == {"S"} and SODERMALM in {place["id"] for place in districts}
+    counties = get(client, reverse("kolada:municipality-list"), type="l", title="kalmar")["values"]
+    assert [place["title"] for place in counties] == ["Kalmar län"]
 
 
 def test_municipalities_are_chosen_by_path_by_id_and_by_title(client, published):
     chosen = get(client, reverse("kolada:municipality-detail", kwargs={"ids": f"{KALMAR},{KALMAR_LAN}"}))
     assert [place["id"] for place in chosen["values"]] == [KALMAR_LAN, KALMAR]
-    assert [p["id"] for p in get(client, reverse("kolada:municipality-list"), id="g-skr-2017-a1")["values"]] == [
-        "G-skr-2017-A1"
-    ]
+    assert [p["id"] for p in get(client, reverse("kolada:municipality-list"), id=SODERMALM)["values"]] == [SODERMALM]
     titles = [place["title"] for place in get(client, reverse("kolada:municipality-list"), title="kalmar")["values"]]
     assert titles == ["Kalmar län", "Kalmar"]
 
@@ -123,12 +127,13 @@ def test_data_rows_have_koladas_shape_with_percent_for_indicators(client, publis
 
     assert body["values"][0] == {
         "kpi": "VINR02", "municipality": COUNTRY, "period": 2022,
-        "values": [{"gender": "T", "count": 3, "status": "", "value": 66.7}],
+        "values": [{"gender": "T", "count": 3, "status": "", "value": 66.7, "isdeleted": False}],
     }  # fmt: skip
     values = by_id(body)
-    assert values["VINR02", KALMAR_LAN, 2022] == {"gender": "T", "count": 3, "status": "", "value": 66.7}
-    assert values["VINR02", KALMAR, 2022] == {"gender": "T", "count": 1, "status": "", "value": 100}
-    assert values["VINR02", NYBRO, 2022] == {"gender": "T", "count": 1, "status": "", "value": 0}
+    assert values["VINR02", KALMAR_LAN, 2022] == {"gender": "T", "count": 3, "status": "", "value": 66.7,
+                                                  "isdeleted": False}  # fmt: skip
+    assert values["VINR02", KALMAR, 2022] == {"gender": "T", "count": 1, "status": "", "value": 100, "isdeleted": False}
+    assert values["VINR02", NYBRO, 2022] == {"gender": "T", "count": 1, "status": "", "value": 0, "isdeleted": False}
     assert [row["municipality"] for row in body["values"]] == [COUNTRY, KALMAR_LAN, KALMAR, NYBRO]
 
 
@@ -136,14 +141,16 @@ def test_a_key_figure_gives_the_number_and_for_an_area_the_sum(client, published
     values = by_id(get(client, data_url(kpi="VINRN1", municipality=f"{KALMAR},{KALMAR_LAN}", years="2022")))
 
     assert values["VINRN1", KALMAR, 2022]["value"] == 3
-    assert values["VINRN1", KALMAR_LAN, 2022] == {"gender": "T", "count": 2, "status": "", "value": 7}
+    assert values["VINRN1", KALMAR_LAN, 2022] == {"gender": "T", "count": 2, "status": "", "value": 7,
+                                                  "isdeleted": False}  # fmt: skip
 
 
 def test_no_value_is_null_with_status_saknas(client, published):
     values = by_id(get(client, data_url(kpi="VINR02", municipality=f"{SODERMALM},0001", years="2022")))
 
-    assert values["VINR02", SODERMALM, 2022] == {"gender": "T", "count": 0, "status": "Saknas", "value": None}
-    assert values["VINR02", "0001", 2022] == {"gender": "T", "count": 0, "status": "Saknas", "value": None}
+    missing = {"gender": "T", "count": 0, "status": "Saknas", "value": None, "isdeleted": False}
+    assert values["VINR02", SODERMALM, 2022] == missing
+    assert values["VINR02", "0001", 2022] == missing
 
 
 def test_a_kpi_and_years_give_every_unit_county_the_country_and_group(client, published):
@@ -191,17 +198,18 @@ def test_pages_follow_next_url_and_together_give_every_row(client, published):
 def test_bad_input_is_refused_with_a_clear_400(client, published):
     many = ",".join(str(year) for year in range(2000, 2026))
     cases = [
-        (data_url(kpi="VINR99", years="2022"), {}, "kpi", ["VINR99"]),
-        (data_url(kpi="VINR03", years="2023"), {}, "kpi", ["VINR03"]),  # defined, but never published
-        (data_url(kpi="VINR02", municipality="0880,9999", years="2022"), {}, "municipality", ["9999"]),
+        (data_url(kpi="VINR-99", years="2022"), {}, "kpi", ["VINR-99"]),
+        (data_url(kpi="VINR02", municipality="0880,99999", years="2022"), {}, "municipality", ["99999"]),
+        (data_url(kpi="VINR02", municipality="0880,G-ä", years="2022"), {}, "municipality", ["G-ä"]),
         (data_url(kpi="VINR02", years="2022,20x4"), {}, "year", ["20x4"]),
         (data_url(kpi="VINR02", years="2022,,2021"), {}, "year", ["2022,,2021"]),
         (data_url(kpi="VINR02", years=many), {}, "year", []),
         (data_url(kpi="VINR02", years="2022"), {"per_page": "0"}, "per_page", ["0"]),
         (data_url(kpi="VINR02", years="2022"), {"per_page": "5001"}, "per_page", ["5001"]),
         (data_url(kpi="VINR02", years="2022"), {"page": "x"}, "page", ["x"]),
-        (reverse("kolada:kpi-detail", kwargs={"ids": "NOPE"}), {}, "kpi", ["NOPE"]),
+        (reverse("kolada:kpi-detail", kwargs={"ids": "NO PE"}), {}, "kpi", ["NO PE"]),
         (reverse("kolada:municipality-list"), {"id": "0880,0000x"}, "municipality", ["0000x"]),
+        (reverse("kolada:municipality-list"), {"id": ",".join(f"{n:04}" for n in range(26))}, "municipality", []),
     ]
     for url, params, parameter, invalid in cases:
         response = client.get(url, params)
@@ -250,7 +258,9 @@ def test_a_revision_changes_the_served_value(client, published, analyst):
     values = by_id(get(client, url))
     assert values["VINR02", NYBRO, 2022]["value"] == 100
     assert values["VINR02", KALMAR_LAN, 2022]["value"] == 100  # 3 of 3
-    assert get(client, reverse("kolada:kpi-list"))["values"][0]["publication_date"] == timezone.localdate().isoformat()
+    assert get(client, reverse("kolada:kpi-list"))["values"][0]["latest_publication_date"] == (
+        timezone.localdate().isoformat()
+    )
 
 
 def test_the_schema_covers_every_endpoint(client):
@@ -260,11 +270,17 @@ def test_the_schema_covers_every_endpoint(client):
         "/api/v3/kpi", "/api/v3/kpi/{ids}", "/api/v3/municipality", "/api/v3/municipality/{ids}",
         "/api/v3/data/kpi/{kpi}/municipality/{municipality}/year/{years}", "/api/v3/data/kpi/{kpi}/year/{years}",
         "/api/v3/data/municipality/{municipality}/year/{years}", "/api/v3/data/kpi/{kpi}/municipality/{municipality}",
-        "/resultat/publicerade-varden.csv",
+        "/resultat/publicerade-varden.csv", "/api/v3/data", "/api/v3/municipality_groups",
+        "/api/v3/municipality_groups/{ids}", "/api/v3/kpi_groups", "/api/v3/kpi_groups/{ids}",
     ]:  # fmt: skip
         assert "get" in paths[path], path
+    query = {p["name"] for p in paths["/api/v3/data"]["get"]["parameters"]}
+    assert query == {"kpi_id", "municipality_id", "year", "from_date", "municipality_type", "page", "per_page"}
+    assert "region_type" in {p["name"] for p in paths["/api/v3/municipality"]["get"]["parameters"]}
+    assert "/api/v3/data/" not in paths
     data = paths["/api/v3/data/kpi/{kpi}/year/{years}"]["get"]
-    assert {p["name"] for p in data["parameters"]} == {"kpi", "years", "page", "per_page"}
+    assert {p["name"] for p in data["parameters"]} == {"kpi", "years", "from_date", "municipality_type", "page",
+                                                       "per_page"}  # fmt: skip
     assert set(data["responses"]) == {"200", "400"}
     assert "text/csv" in paths["/resultat/publicerade-varden.csv"]["get"]["responses"]["200"]["content"]
 

@@ -148,3 +148,14 @@ def test_listing_responses_costs_the_same_queries_for_few_and_many(coordinator, 
 
     many = queries_for(300)
     assert queries_for(3) == many
+
+
+def test_a_code_of_whitespace_is_an_unknown_question_not_a_malformed_body(api, responses):
+    """The schema takes any non-empty string as a code; one of only whitespace or control characters is
+    no question, listed in the errors beside the changes that were saved (not a 400 for the whole body)."""
+    body = {"answers": [{"question": "fortb_barn", "value": "ja"}, {"question": "\x1d", "value": "x"}]}
+    reply = api.patch(answers_url(responses["0880"]), body, format="json")
+
+    assert reply.status_code == 200, reply.content
+    assert [answer["question"] for answer in reply.json()["saved"]] == ["fortb_barn"]
+    assert reply.json()["errors"] == {"\x1d": "Det finns ingen sådan fråga."}
