@@ -193,6 +193,7 @@ class UnitPage:
     year: int
     unit: ReportingUnit
     publication: Publication
+    answered: bool  # False: in the year's register, but no answers
     summary: list[str]
     sections: list[PartSection]
     years: list[YearLink]
@@ -209,7 +210,10 @@ def unit_page(*, year: int, code: str) -> UnitPage:
     published, history = _published(year)
     every_year = published_results()
     reported = [y for y in sorted(every_year) if unit.pk in _units_with_values(every_year[y])]
-    if year not in reported:
+    # A unit of that year's register that sent no answers: its page says so, with the county's and
+    # the country's figures and its earlier years (as the file and the API show it: no value).
+    answered = year in reported
+    if not answered and unit.pk not in _units_with_rows(published):
         links = [(str(y), reverse("reporting:unit-page", kwargs={"year": y, "code": code})) for y in reversed(reported)]
         districts = ReportingUnit.objects.filter(parent=unit, pk__in=_units_with_values(published)).order_by("code")
         links += [
@@ -223,17 +227,19 @@ def unit_page(*, year: int, code: str) -> UnitPage:
         raise PageNotFound(message % {"unit": unit, "year": year}, links=links)
     sections = _indicator_rows(published, history, unit=unit, county_id=unit.county_id)
     values = {code: published.value(unit.pk, code) for code in published.versions}
+    summary = [_("%(unit)s sent no answers in %(year)d.") % {"unit": unit.name, "year": year}]
     return UnitPage(
         year=year,
         unit=unit,
         publication=published.publication,
-        summary=unit_summary(
+        answered=answered,
+        summary=summary if not answered else unit_summary(
             unit_name=unit.name, values=values, versions=published.versions, year=year,
             answers=answers_by_code(unit_id=unit.pk, year=year),
             country={code: display(published.figure(code, COUNTRY)) for code in published.versions},
         ),  # fmt: skip
         sections=sections,
-        years=_year_links(every_year, year, "reporting:unit-page", available=reported, code=unit.code),
+        years=_year_links(every_year, year, "reporting:unit-page", available={*reported, year}, code=unit.code),
         api_url=reverse("kolada:data-municipality-year", kwargs={"municipality": unit.code, "years": str(year)}),
         file_url=FILE_URL.format(year=year),
     )

@@ -1,18 +1,35 @@
 from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from core.models import AuditEvent
 from demo.management.commands.create_demo_users import DEMO_USERS
 from demo.seeding import demo_random, generate_answers
-from survey.models import Answer, AnswerChange, Contact, Invitation, PartSubmission, Question, Response, SurveyRound
+from indicators.services.computation import compute_indicators
+from indicators.services.publication import publish_year
+from reporting.pages.content import unit_page
+from reporting.pages.summary import unit_summary
+from reporting.selectors.published import published_results
+from survey.models import (
+    Answer,
+    AnswerChange,
+    Contact,
+    Invitation,
+    PartSubmission,
+    Question,
+    ReportingUnit,
+    Response,
+    SurveyRound,
+)  # fmt: skip
 from survey.selectors.questionnaire import question_specs
 from survey.xlsform import form_logic
+from tests.reporting.summary_reading import Reading
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +199,44 @@ def test_generated_answers_are_valid_and_follow_the_yes_share_hook():
     assert not any("polis" in answers.get("overensk", "") for answers in never_police)
     specs = question_specs(questions)
     assert generate_answers(specs, demo_random(7)) == generate_answers(specs, demo_random(7))
+
+
+def test_every_demo_units_summary_reads_true_against_its_own_answers():
+    """The generated summary of each demo unit of the earlier round, read back by the independent
+    reading (tests/reporting/summary_reading.py) against the unit's answers, and the country's
+    shares recomputed here (fulfilled / units with a value, whole percent half up)."""
+    call_command("load_indicators", "--year", "2024", verbosity=0)
+    compute_indicators(years=[2024])
+    publish_year(year=2024, user=None)
+    data = published_results([2024])[2024]
+    by_unit: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    for (unit_id, code), (value, _source) in data.values.items():
+        by_unit[unit_id][code] = value
+    country = {}
+    for code, version in data.versions.items():
+        values = [v[code] for v in by_unit.values() if v.get(code) is not None]
+        if version.aggregation == "share" and values:
+            country[code] = (Decimal(100) * sum(values) / len(values)).quantize(Decimal(1), ROUND_HALF_UP)
+    answers: dict[int, dict[str, str]] = defaultdict(dict)
+    for unit_id, code, value in Answer.objects.filter(response__round__year=2024).values_list(
+        "response__unit", "question__code", "value"
+    ):
+        answers[unit_id][code] = value
+    units = ReportingUnit.objects.in_bulk(list(by_unit))
+    checked = sentences = 0
+    with translation.override("sv"):
+        for unit_id, values in by_unit.items():
+            values = {code: values.get(code) for code in data.versions}
+            summary = unit_summary(unit_name=units[unit_id].name, values=values, versions=data.versions,
+                                   answers=answers[unit_id], country=country, year=2024)  # fmt: skip
+            Reading(unit=units[unit_id].name, answers=answers[unit_id], year=2024, country=country,
+                    values=values).check(summary)  # fmt: skip
+            checked += any(v is not None for v in values.values())
+            sentences += len(summary)
+        # The page says the same as the function (answers and the country's figures wired in).
+        kalmar = ReportingUnit.objects.get(code="0880")
+        assert unit_page(year=2024, code="0880").summary == unit_summary(
+            unit_name="Kalmar", values={c: by_unit[kalmar.pk].get(c) for c in data.versions}, versions=data.versions,
+            answers=answers[kalmar.pk], country=country, year=2024,
+        )  # fmt: skip
+    assert checked > 250 and sentences > 2000

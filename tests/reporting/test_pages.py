@@ -198,10 +198,23 @@ def test_a_revision_changes_what_the_page_shows(client, published, analyst):
     assert page.publication.revision == 2
 
 
-def test_a_unit_without_published_values_that_year_is_not_found(client, published):
+def test_a_unit_of_the_year_that_sent_no_answers_has_a_page_that_says_so(client, published):
+    """Vimmerby (0884) is in 2024's register with no values: as in the file and the API, it is shown
+    with no value, beside its county and the country, not as a page that does not exist."""
     response = client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0884"}))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.summary == ["Vimmerby lämnade inga svar 2024."] and not page.answered
+    row = rows_by_code(page)["VINR02"]
+    assert (row.unit_value, row.county, row.country) == (None, share([1, 0, 1]), share([1, 0, 1, 0]))
+    assert "Vimmerby lämnade inga svar 2024." in response.content.decode()
+
+
+def test_a_unit_not_in_the_years_register_is_not_found(client, published):
+    """Hultsfred (0860) has no row in 2024 at all, unlike a unit that sent no answers."""
+    response = client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0860"}))
     assert response.status_code == 404
-    assert "Vimmerby" in response.content.decode()
+    assert "Hultsfred" in response.content.decode()
     assert client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "9999"})).status_code == 404
     assert client.get(reverse("reporting:county-page", kwargs={"year": 2024, "county_code": "99"})).status_code == 404
 
