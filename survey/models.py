@@ -212,6 +212,7 @@ class Question(models.Model):
         DECIMAL = "decimal", _("Decimal number")
         TEXT = "text", _("Text")
         NOTE = "note", _("Note")
+        DATE = "date", _("Date")
 
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="questions")
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="questions")
@@ -221,6 +222,9 @@ class Question(models.Model):
     label_en = models.TextField(blank=True)
     hint = models.TextField(_("hint"), blank=True)
     hint_en = models.TextField(blank=True)
+    # XLSForm's guidance_hint: longer guidance the respondent opens on request.
+    guidance_hint = models.TextField(_("guidance"), blank=True)
+    appearance = models.CharField(max_length=50, blank=True)  # "multiline": a text question's larger field
     section = models.CharField(_("section"), max_length=300, blank=True)
     required = models.BooleanField(_("required"), default=False)
     required_message = models.TextField(blank=True)
@@ -246,6 +250,8 @@ class Choice(models.Model):
     value = models.CharField(_("value"), max_length=100)
     label = models.TextField(_("label"))
     label_en = models.TextField(blank=True)
+    # The option's other columns on the choices sheet, which a choice_filter may test.
+    extra = models.JSONField(default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -5,6 +5,7 @@ and submission all go through these functions, so a rule is checked the same way
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ MAX_TEXT_LENGTH = 5000
 class ChoiceSpec:
     value: str
     label: str
+    extra: tuple[tuple[str, str], ...] = ()  # the option's other columns, for a choice_filter
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,33 @@ def relevant_codes(questions: Iterable[QuestionSpec], answers: Mapping[str, str]
     return {question.code for question in questions if is_relevant(question, kept)}
 
 
+REFERENCE = re.compile(r"\$\{([^}]*)\}")
+
+
+def answer_texts(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -> dict[str, str]:
+    """Each answer as the respondent reads it: the labels of the chosen options, or the value."""
+    texts = {}
+    for question in questions:
+        value = answers.get(question.code, "")
+        if question.is_select:
+            labels = {choice.value: choice.label for choice in question.choices}
+            value = ", ".join(labels.get(option, option) for option in value.split())
+        texts[question.code] = value
+    return texts
+
+
+def fill_in(text: str, answers: Mapping[str, str]) -> str:
+    """A label with each ${name} replaced by that question's answer (empty while unanswered)."""
+    return REFERENCE.sub(lambda match: answers.get(match.group(1), ""), text) if "${" in text else text
+
+
 def offered_choices(question: QuestionSpec, answers: Mapping[str, str]) -> list[ChoiceSpec]:
     if not question.choice_filter:
         return list(question.choices)
     rule = parse(question.choice_filter)
-    return [c for c in question.choices if rule.keeps_choice(answers, {"name": c.value, "label": c.label})]
+    return [
+        c for c in question.choices if rule.keeps_choice(answers, {**dict(c.extra), "name": c.value, "label": c.label})
+    ]
 
 
 def normalize(question: QuestionSpec, raw: str | list[str]) -> str:
@@ -96,6 +120,8 @@ def validation_error(question: QuestionSpec, value: str, answers: Mapping[str, s
             Decimal(value)
         except InvalidOperation:
             return _("Enter a number, such as 12 or 12,5.")
+    if question.type == "date" and not _is_date(value):
+        return _("Enter a date as YYYY-MM-DD, such as 2024-03-01.")
     if question.type == "text" and len(value) > MAX_TEXT_LENGTH:
         return _("The answer is longer than %(max)d characters.") % {"max": MAX_TEXT_LENGTH}
     if question.is_select:
@@ -108,6 +134,16 @@ def validation_error(question: QuestionSpec, value: str, answers: Mapping[str, s
     if question.constraint and not parse(question.constraint).is_true(answers, current=value):
         return question.constraint_message or _("The answer is not allowed.")
     return None
+
+
+def _is_date(value: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def progress(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -> tuple[int, int]:
