@@ -245,7 +245,7 @@ TOKEN = re.compile(
       | (?P<number>\d+(?:\.\d*)?|\.\d+)
       | (?P<string>'[^']*'|"[^"]*")
       | (?P<operator>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,)
-      | (?P<word>[A-Za-z][A-Za-z0-9-]*)
+      | (?P<word>[^\W\d][\w-]*)
       | (?P<dot>\.)
     )""",
     re.VERBOSE,

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from pyxform import aliases, constants
 from pyxform.errors import PyXFormError
 from pyxform.parsing.sheet_headers import process_header
+from pyxform.xls2json import RE_SELECT
 from pyxform.xls2json_backends import get_xlsform
 from pyxform.xls2xform import convert
 
@@ -181,6 +182,12 @@ class _Reader:
     def error(self, sheet: str | None, row: int | None, column: str | None, message: str) -> None:
         self.errors.append(FormError(sheet, row, column, message))
 
+    def missing_column(self, sheet: str, column: str) -> None:
+        """Once for the sheet, not once for every row that would need the column."""
+        error = FormError(sheet, 1, None, _("The sheet has no column %(column)s.") % {"column": column})
+        if error not in self.errors:
+            self.errors.append(error)
+
     def notice(self, message: str) -> None:
         if message not in self.notices:
             self.notices.append(message)
@@ -210,7 +217,7 @@ class _Reader:
                         _("Sheet %(sheet)s: the column %(column)s is empty and was ignored.")
                         % {"sheet": sheet, "column": column.header}
                     )
-            else:
+            elif sheet != "choices":  # the other columns of the options are kept, for a choice_filter
                 self.notice(
                     _("Sheet %(sheet)s: the column %(column)s is not used here and was ignored.")
                     % {"sheet": sheet, "column": column.header}
@@ -225,7 +232,7 @@ class _Reader:
             source[name] = swedish
             if "en" in by_code and by_code["en"] != swedish:
                 source[f"{name}::en"] = by_code["en"]
-            if "sv" not in by_code:
+            if "sv" not in by_code and any(row.get(header_name) for row in rows for header_name in by_code.values()):
                 self.notice(
                     _("Sheet %(sheet)s: there is no Swedish %(column)s; the column %(header)s is shown.")
                     % {"sheet": sheet, "column": name, "header": swedish}
@@ -276,7 +283,9 @@ class _Reader:
                 )
                 continue
             label = row.get("label", "").strip()
-            if not label:
+            if not label and "label" not in self.headers:
+                self.missing_column("choices", "label")
+            elif not label:
                 self.error("choices", number, self.header("label"), _("The option has no label."))
             extra = dict(row.get("__extra") or {})  # type: ignore[call-overload]
             lists.setdefault(list_name, []).append(ParsedChoice(value, label, row.get("label::en", ""), extra))
@@ -290,6 +299,9 @@ class _Reader:
         repeats = 0  # open repeats: their questions are refused with the repeat
         loose: ParsedPart | None = None  # the default part of the questions outside every group
         seen: dict[str, int] = {}
+        if "type" not in self.headers:
+            self.missing_column("survey", "type")
+            return parts
         for index, row in enumerate(rows):
             number = index + 2
             if not row:
@@ -301,6 +313,7 @@ class _Reader:
                 if control.group(1).lower() == "begin":
                     if which != constants.GROUP or repeats:
                         repeats += 1
+                        self.refused.add(name)
                         if which != constants.GROUP:
                             self.error("survey", number, self.header("type"), str(UNSUPPORTED_TYPES["repeat"]))
                         continue
@@ -387,11 +400,18 @@ class _Reader:
             )
             self.error("survey", number, self.header("type"), str(message))
             return []
+        if not name and "name" not in self.headers:
+            self.missing_column("survey", "name")
+            return []
         if not NAME.match(name):
             self.error("survey", number, self.header("name"), _("A question needs a name of letters, digits and _."))
             return []
-        label = row.get("label", "").strip()
-        if not label:
+        label, hint = row.get("label", "").strip(), row.get("hint", "").strip()
+        if not label and hint:  # pyxform needs a label or a hint: a hint alone is the question's text
+            label, hint = hint, ""
+        if not label and not {"label", "hint"} & self.headers.keys():
+            self.missing_column("survey", "label")
+        elif not label:
             self.error("survey", number, self.header("label"), _("The question has no label."))
         required = row.get("required", "").strip().lower()
         if required not in TRUE | FALSE:
@@ -403,7 +423,7 @@ class _Reader:
             label=label,
             row=number,
             label_en=row.get("label::en", ""),
-            hint=row.get("hint", "").strip(),
+            hint=hint,
             hint_en=row.get("hint::en", ""),
             guidance_hint=row.get("guidance_hint", "").strip(),
             appearance="multiline" if base == "text" and row.get("appearance", "").strip() == "multiline" else "",
@@ -450,14 +470,10 @@ class _Reader:
         lowered = kind.lower()
         if lowered in QUESTION_TYPES or lowered in TYPE_ALIASES:
             return TYPE_ALIASES.get(lowered, lowered), "", False
-        for alias in sorted(aliases.select, key=len, reverse=True):
-            if lowered.startswith(alias + " ") and aliases.select[alias] in SELECTS:
-                if "from_file" in alias or "from file" in alias:
-                    return None, "", False
-                words = kind[len(alias) :].split()
-                or_other = words[1:] == ["or_other"]
-                if len(words) == 1 or or_other:
-                    return SELECTS[aliases.select[alias]], words[0], or_other
+        if match := RE_SELECT.search(kind):
+            command = match.group("select_command")
+            if command not in aliases.select_from_file and aliases.select[command] in SELECTS:
+                return SELECTS[aliases.select[command]], match.group("list_name"), bool(match.group("specify_other"))
         return None, "", False
 
     def check_labels(self, number: int, row: dict[str, str]) -> None:
@@ -532,25 +548,28 @@ class _Reader:
 PLAIN_FORMULA = re.compile(r"(?i)^=\s*(true|false)\(\)\s*$")
 
 
-def formula_cells(data: bytes) -> list[FormError]:
-    """The formula cells of a workbook whose meaning is not plain. pyxform reads the value Excel
-    stored with a formula; that is safe only for =TRUE() and =FALSE() (how LibreOffice saves a typed
-    TRUE); any other formula must be replaced by the value itself."""
+def formula_cells(data: bytes) -> tuple[list[FormError], dict[tuple[str, int, str], str]]:
+    """The formula cells of a workbook: an error for each whose meaning is not plain, and the value
+    of each that is (=TRUE() and =FALSE(), how LibreOffice saves a typed TRUE), by (sheet, row,
+    header). pyxform would read the result Excel stored with any formula, or nothing where none was
+    stored; only a plain formula is safe to read."""
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    errors = []
+    errors, plain = [], {}
     try:
         for sheet in workbook.worksheets:
             header: list[str] = []
             for number, cells in enumerate(sheet.iter_rows(), start=1):
                 header = header or [str(cell.value or "").strip() for cell in cells]
-                errors += [
-                    FormError(sheet.title, number, column_name(header, index), formula_message())
-                    for index, cell in enumerate(cells)
-                    if cell.data_type == "f" and not PLAIN_FORMULA.match(str(cell.value))
-                ]
+                for index, cell in enumerate(cells):
+                    if cell.data_type != "f":
+                        continue
+                    if (match := PLAIN_FORMULA.match(str(cell.value))) and number > 1 and index < len(header):
+                        plain[(sheet.title.lower(), number, header[index])] = match.group(1).upper()
+                    else:
+                        errors.append(FormError(sheet.title, number, column_name(header, index), formula_message()))
     finally:
         workbook.close()
-    return errors
+    return errors, plain
 
 
 def _default_id(filename: str) -> str:
@@ -567,9 +586,10 @@ def read_xlsform(data: bytes, filename: str, *, year: int | None = None) -> Pars
     except UploadRefused as refused:
         raise XLSFormInvalid([FormError(None, None, None, str(refused))]) from None
     formulas: list[FormError] = []
+    plain: dict[tuple[str, int, str], str] = {}
     try:
         if suffix == ".xlsx":
-            formulas = formula_cells(data)
+            formulas, plain = formula_cells(data)
         workbook = get_xlsform(xlsform=data, file_type=suffix)
     except (PyXFormError, ValueError, KeyError, OSError) as error:
         if is_xml_attack(error):
@@ -577,6 +597,10 @@ def read_xlsform(data: bytes, filename: str, *, year: int | None = None) -> Pars
         raise XLSFormInvalid(
             [FormError(None, None, None, _("The file cannot be read: %(error)s") % {"error": error})]
         ) from None
+    for (sheet, number, header), value in plain.items():
+        rows = getattr(workbook, sheet, None) if sheet in ("survey", "choices", "settings") else None
+        if rows and number - 2 < len(rows):
+            rows[number - 2][header] = value
     if not workbook.survey:
         raise XLSFormInvalid([*formulas, FormError("survey", None, None, _("The survey sheet is missing or empty."))])
     settings_reader = _Reader("sv")
