@@ -230,7 +230,7 @@ class _Reader:
                 continue
             swedish = by_code.get("sv") or by_code.get(self.default_language) or next(iter(by_code.values()))
             source[name] = swedish
-            if "en" in by_code and by_code["en"] != swedish:
+            if "en" in by_code:
                 source[f"{name}::en"] = by_code["en"]
             if "sv" not in by_code and any(row.get(header_name) for row in rows for header_name in by_code.values()):
                 self.notice(
