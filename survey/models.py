@@ -213,6 +213,12 @@ class Question(models.Model):
         TEXT = "text", _("Text")
         NOTE = "note", _("Note")
         DATE = "date", _("Date")
+        CALCULATE = "calculate", _("Calculation")
+
+        @classmethod
+        def unanswered(cls) -> tuple[str, ...]:
+            """The types nobody answers: information, and values calculated from other answers."""
+            return (cls.NOTE, cls.CALCULATE)
 
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="questions")
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="questions")
@@ -233,6 +239,8 @@ class Question(models.Model):
     constraint = models.TextField(blank=True)
     constraint_message = models.TextField(blank=True)
     choice_filter = models.TextField(blank=True)
+    # A calculate question's expression: its value, from the other answers, is never stored.
+    calculation = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

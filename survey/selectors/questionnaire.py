@@ -34,6 +34,7 @@ def question_specs(questions: Iterable[Question]) -> list[QuestionSpec]:
             constraint=q.constraint,
             constraint_message=q.constraint_message,
             choice_filter=q.choice_filter,
+            calculation=q.calculation,
             choices=tuple(ChoiceSpec(c.value, c.label, tuple(c.extra.items())) for c in q.choices.all()),
         )
         for q in questions

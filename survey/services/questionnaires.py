@@ -88,7 +88,7 @@ def load_questionnaire(*, form: ParsedForm, year: int, source_name: str, user: U
             question = questions.pop(parsed.code, None) or Question(round=survey_round, code=parsed.code)
             for name in ("type", "label", "label_en", "hint", "hint_en", "guidance_hint", "appearance", "section",
                          "required", "required_message", "relevant", "constraint", "constraint_message",
-                         "choice_filter"):  # fmt: skip
+                         "choice_filter", "calculation"):  # fmt: skip
                 setattr(question, name, getattr(parsed, name))
             question.part, question.order = part, order
             question.save()

@@ -175,7 +175,7 @@ class PartPage:
         differing: dict[str, Change] = {}
         for question in self.questions:
             code = question.code
-            if question.type == "note" or f"v_{code}" not in data:
+            if question.type in Question.Type.unanswered() or f"v_{code}" not in data:
                 continue  # nothing to answer, or not on the page that was posted
             value = " ".join(data.getlist(code)) if question.type == "select_multiple" else data.get(code, "")
             shown = data.get(f"o_{code}", "")
@@ -269,7 +269,7 @@ def question_numbers(specs: list[form_logic.QuestionSpec]) -> dict[str, str]:
     numbers: dict[str, str] = {}
     top, under = 0, {}
     for spec in specs:
-        if spec.type == "note":
+        if not spec.is_asked:
             continue
         earlier = {
             code for condition in spec.relevant for code in parse(condition).references

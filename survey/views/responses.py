@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from survey import access, services
 from survey.forms import ExtensionForm, ReopenForm
-from survey.models import AnswerChange, Part
+from survey.models import AnswerChange, Part, Question
 from survey.selectors.responses import history_rows, open_reopenings, part_statuses
 from survey.views.part_page import COPY, COPY_ALL, RESOLVE, PartPage, save_status
 from survey.xlsform import form_logic
@@ -187,7 +187,7 @@ def response_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def response_history(request: HttpRequest, pk: int) -> HttpResponse:
     response = access.get_response_for_user(request.user, pk)
-    questions = [q for q in services.responses.round_questions(response) if q.type != "note"]
+    questions = [q for q in services.responses.round_questions(response) if q.type not in Question.Type.unanswered()]
     code = request.GET.get("fraga", "")
     if code not in {question.code for question in questions}:
         code = ""

@@ -10,9 +10,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from survey.xlsform.expressions import parse
+from survey.xlsform.expressions import parse, to_string
 
 INTEGER = re.compile(r"^-?\d+$")
+UNANSWERED = ("note", "calculate")
 MAX_TEXT_LENGTH = 5000
 
 
@@ -37,20 +38,42 @@ class QuestionSpec:
     constraint_message: str = ""
     choice_filter: str = ""
     choices: tuple[ChoiceSpec, ...] = ()
+    calculation: str = ""
 
     @property
     def is_select(self) -> bool:
         return self.type in ("select_one", "select_multiple")
 
+    @property
+    def is_asked(self) -> bool:
+        """Not a note, nor a calculation: someone answers it."""
+        return self.type not in UNANSWERED
+
 
 def effective_answers(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -> dict[str, str]:
     """The answers that count: those of relevant questions, decided in questionnaire order, so
-    that a question hidden by an earlier answer also hides the questions that depend on it."""
+    that a question hidden by an earlier answer also hides the questions that depend on it. A
+    calculation's value is worked out here from the answers before it (never taken from `answers`)."""
     kept: dict[str, str] = {}
     for question in questions:
-        if is_relevant(question, kept) and answers.get(question.code, "") != "":
+        if not is_relevant(question, kept):
+            continue
+        if question.type == "calculate":
+            value = calculated(question, kept)
+            if value != "":
+                kept[question.code] = value
+        elif answers.get(question.code, "") != "":
             kept[question.code] = answers[question.code]
     return kept
+
+
+def calculated(question: QuestionSpec, answers: Mapping[str, str]) -> str:
+    """A calculate question's value as XLSForm gives it: a string; empty when it is not a number
+    that can be shown (NaN, infinity) or when the expression has no value."""
+    if not question.calculation:
+        return ""
+    value = to_string(parse(question.calculation).evaluate(answers))
+    return "" if value in ("NaN", "Infinity", "-Infinity", "inf", "-inf") else value
 
 
 def is_relevant(question: QuestionSpec, answers: Mapping[str, str]) -> bool:
@@ -113,6 +136,8 @@ def validation_error(question: QuestionSpec, value: str, answers: Mapping[str, s
         return None
     if question.type == "note":
         return _("This is information, not a question.")
+    if question.type == "calculate":
+        return _("This is calculated from the other answers, not a question.")
     if question.type == "integer" and not INTEGER.match(value):
         return _("Enter a whole number, without decimals.")
     if question.type == "decimal":
@@ -151,7 +176,7 @@ def progress(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -> t
     not notes), how many have an answer that counts."""
     questions = list(questions)
     kept = effective_answers(questions, answers)
-    asked = [question.code for question in questions if question.type != "note" and is_relevant(question, kept)]
+    asked = [question.code for question in questions if question.is_asked and is_relevant(question, kept)]
     return sum(code in kept for code in asked), len(asked)
 
 
@@ -161,7 +186,7 @@ def part_errors(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -
     kept = effective_answers(questions, answers)
     errors = {}
     for question in questions:
-        if question.type == "note" or not is_relevant(question, kept):
+        if not question.is_asked or not is_relevant(question, kept):
             continue
         value = kept.get(question.code, "")
         if value == "":

@@ -26,7 +26,7 @@ from survey.xlsform.expressions import ExpressionError, parse
 # Names as XML allows them (pyxform's rule, limited to letters, digits and _): å, ä and ö included.
 NAME = re.compile(r"^[^\W\d]\w*$")
 CHOICE_NAME = re.compile(r"^\S+$")
-QUESTION_TYPES = {"integer", "decimal", "text", "note", "date"}
+QUESTION_TYPES = {"integer", "decimal", "text", "note", "date", "calculate"}
 TYPE_ALIASES = {"int": "integer", "string": "text", "add integer prompt": "integer", "add decimal prompt": "decimal",
                 "add text prompt": "text", "add note prompt": "note", "add date prompt": "date"}  # fmt: skip
 SELECT_TYPES = {"select_one", "select_multiple"}
@@ -34,11 +34,11 @@ SELECTS = {constants.SELECT_ONE: "select_one", constants.SELECT_ALL_THAT_APPLY: 
 TRUE = {"yes", "true", "true()", "1"}
 FALSE = {"", "no", "false", "false()", "0"}
 TRANSLATABLE = {"label", "hint", "guidance_hint", "required_message", "constraint_message"}
-SURVEY_COLUMNS = TRANSLATABLE | {"type", "name", "required", "relevant", "constraint", "choice_filter"}
+SURVEY_COLUMNS = TRANSLATABLE | {"type", "name", "required", "relevant", "constraint", "choice_filter", "calculate"}
 # Columns accepted and ignored (with a notice): they change only how a form looks or starts.
 IGNORED_COLUMNS = {"appearance", "default", "autoplay", "rows"}
 # Columns with a meaning the survey cannot honour: refused.
-REFUSED_COLUMNS = {"calculate", "read_only", "repeat_count", "trigger", "parameters", "media", "body", "instance",
+REFUSED_COLUMNS = {"read_only", "repeat_count", "trigger", "parameters", "media", "body", "instance",
                    "save_to", "noapperrorstring", "image", "audio", "video", "big-image"}  # fmt: skip
 BIND = {"relevant": "relevant", "required": "required", "constraint": "constraint", "calculate": "calculate",
         "jr:constraintMsg": "constraint_message", "jr:requiredMsg": "required_message", "readonly": "read_only",
@@ -51,7 +51,6 @@ UNSUPPORTED_TYPES = {
     "repeat": gettext_lazy("Repeats (begin repeat) are not supported: every question is asked once per unit."),
     "geopoint": gettext_lazy("Locations (geopoint, geotrace, geoshape) are not supported."),
     "media": gettext_lazy("Pictures, sound, video and files (image, audio, video, file) are not supported."),
-    "calculate": gettext_lazy("Calculations (calculate) are not supported: write the rule as an indicator."),
     "time": gettext_lazy("Times of day (time, datetime) are not supported: use date."),
     "external": gettext_lazy(
         "Options from another file or sheet (select_one_from_file, select_one_external) are "
@@ -61,7 +60,7 @@ UNSUPPORTED_TYPES = {
 TYPE_FAMILIES = {
     "repeat": "repeat", "geopoint": "geopoint", "geotrace": "geopoint", "geoshape": "geopoint",
     "image": "media", "photo": "media", "audio": "media", "video": "media", "file": "media",
-    "background-audio": "media", "calculate": "calculate", "time": "time", "datetime": "time",
+    "background-audio": "media", "time": "time", "datetime": "time",
     "dateTime": "time", "date time": "time", "select_one_external": "external", "select one external": "external",
 }  # fmt: skip
 
@@ -101,6 +100,7 @@ class ParsedQuestion:
     constraint: str = ""
     constraint_message: str = ""
     choice_filter: str = ""
+    calculation: str = ""
     choices: list[ParsedChoice] = field(default_factory=list)
 
 
@@ -409,7 +409,9 @@ class _Reader:
         label, hint = row.get("label", "").strip(), row.get("hint", "").strip()
         if not label and hint:  # pyxform needs a label or a hint: a hint alone is the question's text
             label, hint = hint, ""
-        if not label and not {"label", "hint"} & self.headers.keys():
+        if base == "calculate":
+            pass  # a calculation is not shown: it needs no label
+        elif not label and not {"label", "hint"} & self.headers.keys():
             self.missing_column("survey", "label")
         elif not label:
             self.error("survey", number, self.header("label"), _("The question has no label."))
@@ -420,7 +422,7 @@ class _Reader:
         question = ParsedQuestion(
             code=name,
             type=base,
-            label=label,
+            label=label or (name if base == "calculate" else ""),
             row=number,
             label_en=row.get("label::en", ""),
             hint=hint,
@@ -433,8 +435,15 @@ class _Reader:
             constraint=row.get("constraint", "").strip(),
             constraint_message=row.get("constraint_message", "").strip(),
             choice_filter=row.get("choice_filter", "").strip(),
+            calculation=row.get("calculate", "").strip(),
         )
-        for column in ("relevant", "constraint", "choice_filter"):
+        if base == "calculate" and not question.calculation:
+            self.error("survey", number, self.header("calculate"), _("A calculate question needs a calculation."))
+        elif base != "calculate" and question.calculation:
+            self.error(
+                "survey", number, self.header("calculate"), _("Only a calculate question can have a calculation.")
+            )
+        for column in ("relevant", "constraint", "choice_filter", "calculate"):
             self.check_expression(number, column, row.get(column, ""))
         self.check_labels(number, row)
         if base not in SELECT_TYPES:
@@ -512,7 +521,8 @@ class _Reader:
                 self.error("survey", number, column, _("There is no question %(name)s.") % {"name": name})
         for question in questions.values():
             for column, texts in (("relevant", question.relevant), ("constraint", [question.constraint]),
-                                  ("choice_filter", [question.choice_filter])):  # fmt: skip
+                                  ("choice_filter", [question.choice_filter]),
+                                  ("calculate", [question.calculation])):  # fmt: skip
                 for text in filter(None, texts):
                     try:
                         expression = parse(text)

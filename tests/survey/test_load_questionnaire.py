@@ -82,7 +82,7 @@ def test_an_xlsx_file_loads_like_the_markdown_form():
     [
         (
             ["begin group | p | P | | |", "calculate | x | X | | |", "end group | | | | |"],
-            "blad survey, rad 3, kolumn type: Beräkningar (calculate) stöds inte: skriv regeln som en indikator.",
+            "blad survey, rad 3, kolumn calculate: En calculate-fråga behöver en beräkning.",
         ),
         (
             ["begin group | p | P | | |", "integer | x | X | ${y} > 1 | |", "end group | | | | |"],

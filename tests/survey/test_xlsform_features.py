@@ -176,6 +176,52 @@ def test_a_date_question_takes_a_date():
     assert form_logic.validation_error(spec, "1 mars", {}) is not None
 
 
+def test_a_calculation_is_worked_out_from_the_answers_and_never_asked():
+    form = read_xlsform(
+        xlsx(
+            [
+                ("type", "name", "label", "calculation", "relevant"),
+                ("begin group", "del", "Delen"),
+                ("integer", "kvinnor", "Kvinnor"),
+                ("integer", "man", "Män"),
+                ("calculate", "summa", "", "${kvinnor} + ${man}"),
+                ("text", "varfor", "Varför fler än 10 (${summa})?", "", "${summa} > 10"),
+                ("end group",),
+            ],
+        ),  # fmt: skip
+        "f.xlsx",
+    )
+    specs = [
+        form_logic.QuestionSpec(q.code, q.type, q.label, relevant=tuple(q.relevant), calculation=q.calculation)
+        for q in form.questions
+    ]
+    assert form_logic.effective_answers(specs, {"kvinnor": "7", "man": "5", "summa": "1"})["summa"] == "12"
+    assert form_logic.relevant_codes(specs, {"kvinnor": "7", "man": "5"}) >= {"varfor"}
+    assert "varfor" not in form_logic.relevant_codes(specs, {"kvinnor": "3", "man": "5"})
+    assert form_logic.progress(specs, {"kvinnor": "3", "man": "5"}) == (2, 2)  # the calculation is not asked
+    assert (
+        form_logic.validation_error(specs[2], "12", {}) == "Det här räknas fram ur de andra svaren och är ingen fråga."
+    )
+
+
+def test_a_calculation_must_have_an_expression_and_belongs_to_a_calculate_question():
+    errors = errors_of(
+        xlsx(
+            [
+                ("type", "name", "label", "calculation"),
+                ("begin group", "del", "Delen"),
+                ("calculate", "s", ""),
+                ("integer", "a", "A", "1 + 1"),
+                ("end group",),
+            ]
+        )  # fmt: skip
+    )
+    assert errors == [
+        "blad survey, rad 3, kolumn calculation: En calculate-fråga behöver en beräkning.",
+        "blad survey, rad 4, kolumn calculation: Bara en calculate-fråga kan ha en beräkning.",
+    ]
+
+
 def test_if_true_and_false_in_expressions():
     assert parse("if(${a} = 'ja', 1, 2) = 1").is_true({"a": "ja"})
     assert parse("if(${a} = 'ja', 1, 2) = 2").is_true({"a": "nej"})
@@ -226,7 +272,6 @@ def test_formula_cells_with_a_plain_meaning_are_read_and_others_refused_in_the_s
         ),
         (("geopoint", "plats", "Plats"), "Platser (geopoint, geotrace, geoshape) stöds inte."),
         (("image", "bild", "Bild"), "Bilder, ljud, video och filer (image, audio, video, file) stöds inte."),
-        (("calculate", "summa", ""), "Beräkningar (calculate) stöds inte: skriv regeln som en indikator."),
     ],
 )
 def test_what_stays_unsupported_is_refused_with_one_message(row, message):
@@ -255,9 +300,9 @@ def test_a_missing_file_is_one_swedish_line(tmp_path):
 
 def test_the_page_shows_guidance_on_request_a_date_field_and_answers_in_labels(client, respondent):
     data = xlsx(
-        [("type", "name", "label", "guidance_hint"), ("begin group", "del", "Delen"),
-         ("select_one janej", "rutin", "Finns en rutin?"),
-         ("date", "beslut", "När beslutades rutinen (svar: ${rutin})?", "Datumet i protokollet."),
+        [("type", "name", "label", "guidance_hint", "calculation"), ("begin group", "del", "Delen"),
+         ("select_one janej", "rutin", "Finns en rutin?"), ("calculate", "ar", "", "", "2020 + 4"),
+         ("date", "beslut", "När beslutades rutinen (svar: ${rutin}, år ${ar})?", "Datumet i protokollet."),
          ("end group",)],
         YES_NO,
     )  # fmt: skip
@@ -270,7 +315,8 @@ def test_the_page_shows_guidance_on_request_a_date_field_and_answers_in_labels(c
     save_answers(response=response, changes={"rutin": Change("ja")}, user=respondent)
     client.force_login(respondent)
     page = client.get(reverse("survey:response-part", kwargs={"pk": response.pk, "part": "del"})).content.decode()
-    assert "När beslutades rutinen (svar: Ja)?" in page and "${rutin}" not in page
+    assert "När beslutades rutinen (svar: Ja, år 2024)?" in page and "${rutin}" not in page
+    assert 'id="q-ar" class="question mb-4" hidden' in page
     assert '<details class="small mb-2" id="guidance-beslut"><summary>Mer vägledning</summary>' in page
     assert "Datumet i protokollet." in page
     assert 'type="date"' in page
