@@ -118,12 +118,15 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
             changed, changed
         )
         touched = result.written | result.errors.keys() | result.conflicts.keys() | {named}
+        # A label showing an answer (${name}) changes with it, or with a calculation made from it.
+        shown = set(result.written) | {view.code for view in views if view.question.type == "calculate"}
         dependent = {
             view.code
             for view in views
             if view.code in touched
             or (view.code in relevant_before) != view.relevant
             or any(f"${{{code}}}" in view.question.choice_filter for code in result.written)
+            or form_logic.mentioned(view.question.label + view.question.hint) & shown
         }
         context["swap"] = [view for view in views if view.code in dependent]
         return render(request, "survey/_autosave.html", context)

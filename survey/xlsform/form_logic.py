@@ -101,6 +101,11 @@ def answer_texts(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) 
     return texts
 
 
+def mentioned(text: str) -> set[str]:
+    """The questions whose answers a label shows (${name})."""
+    return set(REFERENCE.findall(text)) if "${" in text else set()
+
+
 def fill_in(text: str, answers: Mapping[str, str]) -> str:
     """A label with each ${name} replaced by that question's answer (empty while unanswered)."""
     return REFERENCE.sub(lambda match: answers.get(match.group(1), ""), text) if "${" in text else text

@@ -320,3 +320,53 @@ def test_the_page_shows_guidance_on_request_a_date_field_and_answers_in_labels(c
     assert '<details class="small mb-2" id="guidance-beslut"><summary>Mer vägledning</summary>' in page
     assert "Datumet i protokollet." in page
     assert 'type="date"' in page
+
+
+def test_an_autosave_redraws_the_labels_that_show_the_changed_answer(client, respondent):
+    data = xlsx(
+        [("type", "name", "label"), ("begin group", "del", "Delen"), ("integer", "antal", "Hur många?"),
+         ("text", "om", "Berätta om de ${antal}"), ("text", "annat", "Något annat?"), ("end group",)],
+    )  # fmt: skip
+    survey_round = load_questionnaire(form=read_xlsform(data, "f.xlsx"), year=2032, source_name="f.xlsx", user=None)
+    now = timezone.now()
+    SurveyRound.objects.filter(pk=survey_round.pk).update(
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9)
+    )
+    response = Response.objects.get(round=survey_round, unit__code="0880")
+    client.force_login(respondent)
+    url = reverse("survey:response-part", kwargs={"pk": response.pk, "part": "del"})
+    swapped = client.post(
+        url, {"antal": "4", "v_antal": "0", "o_antal": "", "changed": "antal"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Berätta om de 4" in swapped and 'id="q-annat"' not in swapped
+
+
+def test_a_choice_filter_may_test_another_column_of_the_options():
+    """The usual county → municipality cascade: the options carry their county in a column of their own."""
+    form = read_xlsform(
+        xlsx(
+            [
+                ("type", "name", "label", "choice_filter"),
+                ("begin group", "del", "Delen"),
+                ("select_one lan", "lan", "Län"),
+                ("select_one kommun", "kommun", "Kommun", "lan = ${lan}"),
+                ("end group",),
+            ],
+            [
+                ("list_name", "name", "label", "lan"),
+                ("lan", "08", "Kalmar län"),
+                ("lan", "01", "Stockholms län"),
+                ("kommun", "0880", "Kalmar", "08"),
+                ("kommun", "0180", "Stockholm", "01"),
+                ("kommun", "0881", "Nybro", "08"),
+            ],
+        ),  # fmt: skip
+        "f.xlsx",
+    )
+    kommun = form.questions[1]
+    spec = form_logic.QuestionSpec(
+        "kommun", "select_one", "", choice_filter=kommun.choice_filter,
+        choices=tuple(form_logic.ChoiceSpec(c.value, c.label, tuple(c.extra.items())) for c in kommun.choices),
+    )  # fmt: skip
+    assert [c.value for c in form_logic.offered_choices(spec, {"lan": "08"})] == ["0880", "0881"]
+    assert form.notices == []
