@@ -230,15 +230,16 @@ class _Reader:
                 continue
             swedish = by_code.get("sv") or by_code.get(self.default_language) or next(iter(by_code.values()))
             source[name] = swedish
-            if "en" in by_code:
-                source[f"{name}::en"] = by_code["en"]
+            english = by_code.get("en") if name in ("label", "hint") else None  # kept beside the Swedish
+            if english:
+                source[f"{name}::en"] = english
             if "sv" not in by_code and any(row.get(header_name) for row in rows for header_name in by_code.values()):
                 self.notice(
                     _("Sheet %(sheet)s: there is no Swedish %(column)s; the column %(header)s is shown.")
                     % {"sheet": sheet, "column": name, "header": swedish}
                 )
             for header_name in by_code.values():
-                if header_name not in (swedish, by_code.get("en")):
+                if header_name not in (swedish, english):
                     self.notice(
                         _(
                             "Sheet %(sheet)s: the column %(column)s is in a language the survey does not show; "
