@@ -370,3 +370,23 @@ def test_a_choice_filter_may_test_another_column_of_the_options():
     )  # fmt: skip
     assert [c.value for c in form_logic.offered_choices(spec, {"lan": "08"})] == ["0880", "0881"]
     assert form.notices == []
+
+
+def test_a_constraint_may_use_a_calculation(respondent):
+    data = xlsx(
+        [("type", "name", "label", "calculation", "constraint", "constraint_message"),
+         ("begin group", "del", "Delen"), ("integer", "kvinnor", "Kvinnor"), ("integer", "man", "Män"),
+         ("calculate", "summa", "", "${kvinnor} + ${man}"),
+         ("integer", "med_barn", "Varav med barn", "", ". <= ${summa}", "Högst så många som alla"), ("end group",)],
+    )  # fmt: skip
+    survey_round = load_questionnaire(form=read_xlsform(data, "f.xlsx"), year=2032, source_name="f.xlsx", user=None)
+    now = timezone.now()
+    SurveyRound.objects.filter(pk=survey_round.pk).update(
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9)
+    )
+    response = Response.objects.get(round=survey_round, unit__code="0880")
+    save_answers(response=response, changes={"kvinnor": Change("3"), "man": Change("2")}, user=respondent)
+    assert save_answers(response=response, changes={"med_barn": Change("6")}, user=respondent).errors == {
+        "med_barn": "Högst så många som alla"
+    }
+    assert save_answers(response=response, changes={"med_barn": Change("5")}, user=respondent).written == {"med_barn"}
