@@ -30,6 +30,10 @@ QUESTION_TYPES = {"integer", "decimal", "text", "note", "date", "calculate"}
 TYPE_ALIASES = {"int": "integer", "string": "text", "add integer prompt": "integer", "add decimal prompt": "decimal",
                 "add text prompt": "text", "add note prompt": "note", "add date prompt": "date"}  # fmt: skip
 SELECT_TYPES = {"select_one", "select_multiple"}
+# pyxform's metadata: what a phone records about itself and the session, never asked.
+METADATA = {"start", "end", "today", "deviceid", "imei", "subscriberid", "simserial", "phonenumber", "username",
+            "email", "audit"} | {f"uri:{name}" for name in ("deviceid", "subscriberid", "simserial", "phonenumber",
+                                                             "username", "email")}  # fmt: skip
 SELECTS = {constants.SELECT_ONE: "select_one", constants.SELECT_ALL_THAT_APPLY: "select_multiple"}
 TRUE = {"yes", "true", "true()", "1"}
 FALSE = {"", "no", "false", "false()", "0"}
@@ -339,6 +343,16 @@ class _Reader:
                 continue
             if repeats:
                 self.refused.add(name)
+                continue
+            if kind.lower() in METADATA:
+                self.refused.add(name)
+                self.notice(
+                    _(
+                        "Row %(row)d: %(type)s records something about the device or the session; it is not used "
+                        "here and was ignored."
+                    )
+                    % {"row": number, "type": kind}  # fmt: skip
+                )
                 continue
             questions = self.read_question(number, kind, name, row, lists)
             if not questions:

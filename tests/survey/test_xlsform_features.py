@@ -390,3 +390,13 @@ def test_a_constraint_may_use_a_calculation(respondent):
         "med_barn": "Högst så många som alla"
     }
     assert save_answers(response=response, changes={"med_barn": Change("5")}, user=respondent).written == {"med_barn"}
+
+
+def test_metadata_of_the_device_is_ignored_with_a_notice():
+    form = read_xlsform(
+        xlsx(grouped(("start", "start"), ("deviceid", "enhet"), ("integer", "antal", "Antal"))), "f.xlsx"
+    )
+    assert [q.code for q in form.questions] == ["antal"]
+    assert "Rad 3: start registrerar något om enheten eller sessionen; det används inte här och har hoppats över." in (
+        form.notices
+    )
