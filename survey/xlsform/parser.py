@@ -42,7 +42,7 @@ SURVEY_COLUMNS = TRANSLATABLE | {"type", "name", "required", "relevant", "constr
 # Columns accepted and ignored (with a notice): they change only how a form looks or starts.
 IGNORED_COLUMNS = {"appearance", "default", "autoplay", "rows"}
 # Columns with a meaning the survey cannot honour: refused.
-REFUSED_COLUMNS = {"read_only", "repeat_count", "trigger", "parameters", "media", "body", "instance",
+REFUSED_COLUMNS = {"read_only", "trigger", "parameters", "media", "body", "instance",
                    "save_to", "noapperrorstring", "image", "audio", "video", "big-image"}  # fmt: skip
 BIND = {"relevant": "relevant", "required": "required", "constraint": "constraint", "calculate": "calculate",
         "jr:constraintMsg": "constraint_message", "jr:requiredMsg": "required_message", "readonly": "read_only",
@@ -182,6 +182,8 @@ class _Reader:
         self.default_language = default_language
         self.refused: set[str] = set()  # names of questions refused: no follow-on errors about them
         self.ignored: dict[str, list[int]] = {}
+        self.choices_unread = False
+        self.has_rows = False
 
     def error(self, sheet: str | None, row: int | None, column: str | None, message: str) -> None:
         self.errors.append(FormError(sheet, row, column, message))
@@ -206,7 +208,14 @@ class _Reader:
         languages: dict[str, dict[str, str]] = {}  # column -> language code -> header
         for column in columns:
             key = (column.name, column.language and language_code(column.language))
-            if key in seen:
+            if key in seen and sheet == "settings":
+                # Two columns for one setting: the later is used (pyxform takes form_id beside id_string).
+                self.notice(
+                    _("Sheet %(sheet)s: the column %(column)s says the same as %(other)s and was ignored.")
+                    % {"sheet": sheet, "column": seen[key], "other": column.header}
+                )
+                languages.get(column.name, {}).pop(self.default_language, None)
+            elif key in seen:
                 self.error(sheet, 1, column.header, _("The column means the same as %(other)s.") % {"other": seen[key]})
                 continue
             seen[key] = column.header
@@ -252,6 +261,7 @@ class _Reader:
                         % {"sheet": sheet, "column": header_name}  # fmt: skip
                     )
         self.headers = dict(source)
+        self.has_rows = any(rows)
         result = []
         for row in rows:
             out = {name: str(row.get(header_name) or "") for name, header_name in source.items()}
@@ -267,6 +277,12 @@ class _Reader:
 
     def read_choices(self, rows: list[dict[str, str]]) -> dict[str, list[ParsedChoice]]:
         lists: dict[str, list[ParsedChoice]] = {}
+        missing = [column for column in ("list_name", "name") if column not in self.headers]
+        if self.has_rows and missing:
+            for column in missing:
+                self.missing_column("choices", column)
+            self.choices_unread = True  # the lists are unknown: no question is told its list is missing
+            return lists
         for index, row in enumerate(rows):
             number = index + 2
             if not row:
@@ -467,7 +483,7 @@ class _Reader:
                     "survey", number, self.header("choice_filter"), _("Only a select question can filter its options.")
                 )
             return [question]
-        if list_name not in lists:
+        if list_name not in lists and not self.choices_unread:
             self.error(
                 "survey",
                 number,
