@@ -1,8 +1,12 @@
 """Reading a questionnaire from an XLSForm (.xlsx, or pyxform's markdown form .md).
 
-pyxform reads the sheets and checks the form against the XLSForm standard; on top of that this
-module accepts only the subset the system supports and reports everything else with its sheet,
-row and column. Reading is pure: nothing is stored until the whole form is valid.
+pyxform reads the sheets and checks the form against the XLSForm standard. This module reads the
+headers by pyxform's own alias tables and rules, takes the parts of XLSForm the survey uses (see
+survey/questionnaires/README.md), and reports every problem of a form in one pass with its sheet,
+row and column, without follow-on errors (a refused question or a missing column is reported once,
+not again by everything that depends on it). What is accepted but not used (a default, a language
+the survey does not show, a setting filled in with a default) is listed in the form's notices.
+Reading is pure: nothing is stored until the whole form is valid.
 """
 
 import io
