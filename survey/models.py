@@ -212,6 +212,13 @@ class Question(models.Model):
         DECIMAL = "decimal", _("Decimal number")
         TEXT = "text", _("Text")
         NOTE = "note", _("Note")
+        DATE = "date", _("Date")
+        CALCULATE = "calculate", _("Calculation")
+
+        @classmethod
+        def unanswered(cls) -> tuple[str, ...]:
+            """The types nobody answers: information, and values calculated from other answers."""
+            return (cls.NOTE, cls.CALCULATE)
 
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="questions")
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="questions")
@@ -221,6 +228,9 @@ class Question(models.Model):
     label_en = models.TextField(blank=True)
     hint = models.TextField(_("hint"), blank=True)
     hint_en = models.TextField(blank=True)
+    # XLSForm's guidance_hint: longer guidance the respondent opens on request.
+    guidance_hint = models.TextField(_("guidance"), blank=True)
+    appearance = models.CharField(max_length=50, blank=True)  # "multiline": a text question's larger field
     section = models.CharField(_("section"), max_length=300, blank=True)
     required = models.BooleanField(_("required"), default=False)
     required_message = models.TextField(blank=True)
@@ -229,6 +239,8 @@ class Question(models.Model):
     constraint = models.TextField(blank=True)
     constraint_message = models.TextField(blank=True)
     choice_filter = models.TextField(blank=True)
+    # A calculate question's expression: its value, from the other answers, is never stored.
+    calculation = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -246,6 +258,8 @@ class Choice(models.Model):
     value = models.CharField(_("value"), max_length=100)
     label = models.TextField(_("label"))
     label_en = models.TextField(blank=True)
+    # The option's other columns on the choices sheet, which a choice_filter may test.
+    extra = models.JSONField(default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

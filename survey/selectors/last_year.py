@@ -44,7 +44,7 @@ def last_years_answers(response: Response) -> dict[str, LastYear]:
     result = {}
     for question in questionnaire.round_questions(response.round):
         old = then.get(question.code)
-        if old is None or old.pk not in values or question.type == "note":
+        if old is None or old.pk not in values or question.type in question.Type.unanswered():
             continue
         value = values[old.pk]
         copy = value if _asked_the_same(old, question) else ""

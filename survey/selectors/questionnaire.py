@@ -34,7 +34,8 @@ def question_specs(questions: Iterable[Question]) -> list[QuestionSpec]:
             constraint=q.constraint,
             constraint_message=q.constraint_message,
             choice_filter=q.choice_filter,
-            choices=tuple(ChoiceSpec(c.value, c.label) for c in q.choices.all()),
+            calculation=q.calculation,
+            choices=tuple(ChoiceSpec(c.value, c.label, tuple(c.extra.items())) for c in q.choices.all()),
         )
         for q in questions
     ]

@@ -86,8 +86,9 @@ def load_questionnaire(*, form: ParsedForm, year: int, source_name: str, user: U
         part.save()
         for parsed in parsed_part.questions:
             question = questions.pop(parsed.code, None) or Question(round=survey_round, code=parsed.code)
-            for name in ("type", "label", "label_en", "hint", "hint_en", "section", "required", "required_message",
-                         "relevant", "constraint", "constraint_message", "choice_filter"):  # fmt: skip
+            for name in ("type", "label", "label_en", "hint", "hint_en", "guidance_hint", "appearance", "section",
+                         "required", "required_message", "relevant", "constraint", "constraint_message",
+                         "choice_filter", "calculation"):  # fmt: skip
                 setattr(question, name, getattr(parsed, name))
             question.part, question.order = part, order
             question.save()
@@ -96,6 +97,7 @@ def load_questionnaire(*, form: ParsedForm, year: int, source_name: str, user: U
             for choice_order, parsed_choice in enumerate(parsed.choices):
                 choice = choices.pop(parsed_choice.value, None) or Choice(question=question, value=parsed_choice.value)
                 choice.label, choice.label_en, choice.order = parsed_choice.label, parsed_choice.label_en, choice_order
+                choice.extra = parsed_choice.extra
                 choice.save()
             Choice.objects.filter(pk__in=[choice.pk for choice in choices.values()]).delete()
     Question.objects.filter(pk__in=[question.pk for question in questions.values()]).delete()

@@ -157,7 +157,9 @@ def save_answers(
             if not form_logic.is_relevant(spec, form_logic.effective_answers(specs, answers)):
                 result.errors[code] = _("The question is not asked with the answers given so far.")
                 continue
-            if message := form_logic.validation_error(spec, value, {**answers, code: value}):
+            # Checked against the answers that count, with the calculations made from them.
+            counted = {**form_logic.effective_answers(specs, {**answers, code: value}), code: value}
+            if message := form_logic.validation_error(spec, value, counted):
                 result.errors[code] = message
                 continue
             answers[code] = value

@@ -36,6 +36,8 @@ class QuestionView:
     number: str = ""  # "3", or "3.1" for a follow-up of question 3 ("" for a note)
     follow_up: bool = False
     last_year: LastYear | None = None
+    label: str = ""  # the question's label and hint with ${name} replaced by that question's answer
+    hint: str = ""
 
     @property
     def code(self) -> str:
@@ -130,6 +132,7 @@ class PartPage:
         kept = form_logic.effective_answers(self.specs, self.values)
         result = []
         section = ""
+        shown = form_logic.answer_texts(self.specs, kept)
         for question, spec in zip(self.questions, self.part_specs, strict=True):
             answer = self.answers.get(question.pk)
             result.append(
@@ -148,6 +151,8 @@ class PartPage:
                     number=self.numbers.get(question.code, ""),
                     follow_up="." in self.numbers.get(question.code, ""),
                     last_year=self.last_year.get(question.code),
+                    label=form_logic.fill_in(question.label, shown),
+                    hint=form_logic.fill_in(question.hint, shown),
                 )
             )
             section = question.section
@@ -170,7 +175,7 @@ class PartPage:
         differing: dict[str, Change] = {}
         for question in self.questions:
             code = question.code
-            if question.type == "note" or f"v_{code}" not in data:
+            if question.type in Question.Type.unanswered() or f"v_{code}" not in data:
                 continue  # nothing to answer, or not on the page that was posted
             value = " ".join(data.getlist(code)) if question.type == "select_multiple" else data.get(code, "")
             shown = data.get(f"o_{code}", "")
@@ -264,7 +269,7 @@ def question_numbers(specs: list[form_logic.QuestionSpec]) -> dict[str, str]:
     numbers: dict[str, str] = {}
     top, under = 0, {}
     for spec in specs:
-        if spec.type == "note":
+        if not spec.is_asked:
             continue
         earlier = {
             code for condition in spec.relevant for code in parse(condition).references

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from survey import access, services
 from survey.forms import ExtensionForm, ReopenForm
-from survey.models import AnswerChange, Part
+from survey.models import AnswerChange, Part, Question
 from survey.selectors.responses import history_rows, open_reopenings, part_statuses
 from survey.views.part_page import COPY, COPY_ALL, RESOLVE, PartPage, save_status
 from survey.xlsform import form_logic
@@ -118,12 +118,15 @@ def response_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
             changed, changed
         )
         touched = result.written | result.errors.keys() | result.conflicts.keys() | {named}
+        # A label showing an answer (${name}) changes with it, or with a calculation made from it.
+        shown = set(result.written) | {view.code for view in views if view.question.type == "calculate"}
         dependent = {
             view.code
             for view in views
             if view.code in touched
             or (view.code in relevant_before) != view.relevant
             or any(f"${{{code}}}" in view.question.choice_filter for code in result.written)
+            or form_logic.mentioned(view.question.label + view.question.hint) & shown
         }
         context["swap"] = [view for view in views if view.code in dependent]
         return render(request, "survey/_autosave.html", context)
@@ -187,7 +190,7 @@ def response_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def response_history(request: HttpRequest, pk: int) -> HttpResponse:
     response = access.get_response_for_user(request.user, pk)
-    questions = [q for q in services.responses.round_questions(response) if q.type != "note"]
+    questions = [q for q in services.responses.round_questions(response) if q.type not in Question.Type.unanswered()]
     code = request.GET.get("fraga", "")
     if code not in {question.code for question in questions}:
         code = ""

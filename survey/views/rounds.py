@@ -38,7 +38,7 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            parsed = read_xlsform(upload.read(), upload.name)
+            parsed = read_xlsform(upload.read(), upload.name, year=form.cleaned_data["year"])
             survey_round = services.load_questionnaire(
                 form=parsed, year=form.cleaned_data["year"], source_name=upload.name, user=request.user
             )
@@ -52,6 +52,8 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
                 _("%(title)s was loaded with %(count)d questions.")
                 % {"title": survey_round.title, "count": survey_round.questions.count()},
             )
+            for notice in parsed.notices:
+                messages.info(request, notice)
             return redirect("survey:round-list")
     return render(request, "survey/questionnaire_upload.html", {"form": form, "problems": problems})
 

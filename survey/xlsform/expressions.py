@@ -11,7 +11,7 @@ neither greater nor smaller than anything.
 Supported: ${name}, 'string' and "string", numbers, `.` (the value under test, in
 constraints), bare column names of an answer option (in a choice_filter, e.g. `name`),
 = != < <= > >=, and, or, + - * div mod, unary minus, parentheses, and the functions not(),
-selected(), count-selected(), string-length() and regex().
+selected(), count-selected(), string-length(), if(), true(), false() and regex().
 """
 
 import math
@@ -211,6 +211,9 @@ def _regex(value: Value, pattern: Value) -> bool:
 
 FUNCTIONS: dict[str, tuple[int, Callable[..., Value]]] = {
     "not": (1, lambda value: not to_boolean(value)),
+    "true": (0, lambda: True),
+    "false": (0, lambda: False),
+    "if": (3, lambda condition, then, otherwise: then if to_boolean(condition) else otherwise),
     "selected": (2, _selected),
     "count-selected": (1, lambda value: float(len(to_string(value).split()))),
     "string-length": (1, lambda value: float(len(to_string(value)))),
@@ -238,11 +241,11 @@ Node = Literal | Reference | Field | Current | Negative | Binary | Call
 
 TOKEN = re.compile(
     r"""\s*(?:
-        (?P<reference>\$\{(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\})
+        (?P<reference>\$\{(?P<name>[^\W\d][\w.-]*)\})
       | (?P<number>\d+(?:\.\d*)?|\.\d+)
       | (?P<string>'[^']*'|"[^"]*")
       | (?P<operator>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,)
-      | (?P<word>[A-Za-z][A-Za-z0-9-]*)
+      | (?P<word>[^\W\d][\w-]*)
       | (?P<dot>\.)
     )""",
     re.VERBOSE,

@@ -5,13 +5,15 @@ and submission all go through these functions, so a rule is checked the same way
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from survey.xlsform.expressions import parse
+from survey.xlsform.expressions import parse, to_string
 
 INTEGER = re.compile(r"^-?\d+$")
+UNANSWERED = ("note", "calculate")
 MAX_TEXT_LENGTH = 5000
 
 
@@ -19,6 +21,7 @@ MAX_TEXT_LENGTH = 5000
 class ChoiceSpec:
     value: str
     label: str
+    extra: tuple[tuple[str, str], ...] = ()  # the option's other columns, for a choice_filter
 
 
 @dataclass(frozen=True)
@@ -35,20 +38,42 @@ class QuestionSpec:
     constraint_message: str = ""
     choice_filter: str = ""
     choices: tuple[ChoiceSpec, ...] = ()
+    calculation: str = ""
 
     @property
     def is_select(self) -> bool:
         return self.type in ("select_one", "select_multiple")
 
+    @property
+    def is_asked(self) -> bool:
+        """Not a note, nor a calculation: someone answers it."""
+        return self.type not in UNANSWERED
+
 
 def effective_answers(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -> dict[str, str]:
     """The answers that count: those of relevant questions, decided in questionnaire order, so
-    that a question hidden by an earlier answer also hides the questions that depend on it."""
+    that a question hidden by an earlier answer also hides the questions that depend on it. A
+    calculation's value is worked out here from the answers before it (never taken from `answers`)."""
     kept: dict[str, str] = {}
     for question in questions:
-        if is_relevant(question, kept) and answers.get(question.code, "") != "":
+        if not is_relevant(question, kept):
+            continue
+        if question.type == "calculate":
+            value = calculated(question, kept)
+            if value != "":
+                kept[question.code] = value
+        elif answers.get(question.code, "") != "":
             kept[question.code] = answers[question.code]
     return kept
+
+
+def calculated(question: QuestionSpec, answers: Mapping[str, str]) -> str:
+    """A calculate question's value as XLSForm gives it: a string; empty when it is not a number
+    that can be shown (NaN, infinity) or when the expression has no value."""
+    if not question.calculation:
+        return ""
+    value = to_string(parse(question.calculation).evaluate(answers))
+    return "" if value in ("NaN", "Infinity", "-Infinity", "inf", "-inf") else value
 
 
 def is_relevant(question: QuestionSpec, answers: Mapping[str, str]) -> bool:
@@ -61,11 +86,38 @@ def relevant_codes(questions: Iterable[QuestionSpec], answers: Mapping[str, str]
     return {question.code for question in questions if is_relevant(question, kept)}
 
 
+REFERENCE = re.compile(r"\$\{([^}]*)\}")
+
+
+def answer_texts(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -> dict[str, str]:
+    """Each answer as the respondent reads it: the labels of the chosen options, or the value."""
+    texts = {}
+    for question in questions:
+        value = answers.get(question.code, "")
+        if question.is_select:
+            labels = {choice.value: choice.label for choice in question.choices}
+            value = ", ".join(labels.get(option, option) for option in value.split())
+        texts[question.code] = value
+    return texts
+
+
+def mentioned(text: str) -> set[str]:
+    """The questions whose answers a label shows (${name})."""
+    return set(REFERENCE.findall(text)) if "${" in text else set()
+
+
+def fill_in(text: str, answers: Mapping[str, str]) -> str:
+    """A label with each ${name} replaced by that question's answer (empty while unanswered)."""
+    return REFERENCE.sub(lambda match: answers.get(match.group(1), ""), text) if "${" in text else text
+
+
 def offered_choices(question: QuestionSpec, answers: Mapping[str, str]) -> list[ChoiceSpec]:
     if not question.choice_filter:
         return list(question.choices)
     rule = parse(question.choice_filter)
-    return [c for c in question.choices if rule.keeps_choice(answers, {"name": c.value, "label": c.label})]
+    return [
+        c for c in question.choices if rule.keeps_choice(answers, {**dict(c.extra), "name": c.value, "label": c.label})
+    ]
 
 
 def normalize(question: QuestionSpec, raw: str | list[str]) -> str:
@@ -89,6 +141,8 @@ def validation_error(question: QuestionSpec, value: str, answers: Mapping[str, s
         return None
     if question.type == "note":
         return _("This is information, not a question.")
+    if question.type == "calculate":
+        return _("This is calculated from the other answers, not a question.")
     if question.type == "integer" and not INTEGER.match(value):
         return _("Enter a whole number, without decimals.")
     if question.type == "decimal":
@@ -96,6 +150,8 @@ def validation_error(question: QuestionSpec, value: str, answers: Mapping[str, s
             Decimal(value)
         except InvalidOperation:
             return _("Enter a number, such as 12 or 12,5.")
+    if question.type == "date" and not _is_date(value):
+        return _("Enter a date as YYYY-MM-DD, such as 2024-03-01.")
     if question.type == "text" and len(value) > MAX_TEXT_LENGTH:
         return _("The answer is longer than %(max)d characters.") % {"max": MAX_TEXT_LENGTH}
     if question.is_select:
@@ -110,12 +166,22 @@ def validation_error(question: QuestionSpec, value: str, answers: Mapping[str, s
     return None
 
 
+def _is_date(value: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def progress(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -> tuple[int, int]:
     """(answered, asked) for a part's questions: of the questions asked with these answers (relevant,
     not notes), how many have an answer that counts."""
     questions = list(questions)
     kept = effective_answers(questions, answers)
-    asked = [question.code for question in questions if question.type != "note" and is_relevant(question, kept)]
+    asked = [question.code for question in questions if question.is_asked and is_relevant(question, kept)]
     return sum(code in kept for code in asked), len(asked)
 
 
@@ -125,7 +191,7 @@ def part_errors(questions: Iterable[QuestionSpec], answers: Mapping[str, str]) -
     kept = effective_answers(questions, answers)
     errors = {}
     for question in questions:
-        if question.type == "note" or not is_relevant(question, kept):
+        if not question.is_asked or not is_relevant(question, kept):
             continue
         value = kept.get(question.code, "")
         if value == "":

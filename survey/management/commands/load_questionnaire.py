@@ -2,6 +2,7 @@ import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from survey.services import QuestionnaireConflict, load_questionnaire
 from survey.services.questionnaires import SHIPPED_FORMS as SHIPPED
@@ -29,10 +30,19 @@ class Command(BaseCommand):
             raise CommandError("Give FILE and --year, or --all.")
         for path, job_year in jobs:
             try:
-                form = read_xlsform(path.read_bytes(), path.name)
+                data = path.read_bytes()
+            except OSError as error:
+                raise CommandError(
+                    _("%(file)s cannot be read: %(reason)s")
+                    % {"file": path, "reason": _("the file does not exist") if not path.exists() else error.strerror}
+                ) from None
+            try:
+                form = read_xlsform(data, path.name, year=job_year)
                 survey_round = load_questionnaire(form=form, year=job_year, source_name=path.name, user=None)
             except XLSFormInvalid as error:
                 raise CommandError(f"{path.name}:\n{error}") from None
             except QuestionnaireConflict as error:
                 raise CommandError(f"{path.name}:\n{error}") from None
+            for notice in form.notices:
+                self.stdout.write(f"{path.name}: {notice}")
             self.stdout.write(f"{job_year}: {survey_round.title}, {survey_round.questions.count()} questions")
