@@ -2,7 +2,8 @@
 through the WSGI app: every operation with generated valid and invalid input (schemathesis' coverage
 and fuzzing phases), anonymously and as a respondent (API token), with a published year so that the
 open API has data. No request may end in a server error, and every answer must match what the schema
-documents: its status, its body and its content type."""
+documents: its status, its body, its headers and its content type, with every other check
+schemathesis has (negative data rejected, authentication not ignored, unsupported methods, …)."""
 
 import pytest
 import schemathesis
@@ -12,21 +13,21 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    positive_data_acceptance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from survey.models import Question
 from tests.access.world import OTHER_UNIT, OWN_UNIT, PUBLISHED_YEAR, world  # noqa: F401 – world: the fixture
 
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
-# Where a 400 can only mean a request the schema calls wrong (elsewhere a 400 also answers an unknown
-# code, or a part not complete), a well-formed request must be accepted.
+# Every check schemathesis has (`--checks all`), but one: positive_data_acceptance ("a request the
+# schema allows is answered 2xx") holds only where a 400 can mean nothing but a request the schema
+# calls wrong. Elsewhere the API refuses some schema-valid requests on purpose, and documents the 400:
+# a page past the last, a Kolada filter it does not support, the query form of /data without two of
+# its lists, a part not complete.
 ACCEPTS_EVERY_VALID_REQUEST = {"PATCH /api/responses/{id}/answers/"}
+
+
+def excluded(case) -> list:  # noqa: ANN001
+    return [] if case.operation.label in ACCEPTS_EVERY_VALID_REQUEST else [positive_data_acceptance]
 # Over HTTPS, as in production: the app is built here, at collection, before the tests' settings
 # turn the HTTPS redirect off.
 BASE_URL = "https://localhost"
@@ -91,9 +92,10 @@ def respondent_token(respondent) -> str:  # noqa: ANN001
 @settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.usefixtures("_requests_keep_the_test_connection")
 def test_the_api_answers_every_generated_request_as_documented(case, db, world, respondent_token):  # noqa: ANN001, F811
-    case.call_and_validate(base_url=BASE_URL, checks=CHECKS)
+    case.call_and_validate(base_url=BASE_URL, excluded_checks=excluded(case))
     # The respondent on their own response, so that the generated input reaches validation and services.
     if case.path_parameters and "id" in case.path_parameters:
         case.path_parameters["id"] = world.responses[OWN_UNIT].pk
-    checks = CHECKS + [positive_data_acceptance] if case.operation.label in ACCEPTS_EVERY_VALID_REQUEST else CHECKS
-    case.call_and_validate(base_url=BASE_URL, headers={"Authorization": f"Token {respondent_token}"}, checks=checks)
+    case.call_and_validate(
+        base_url=BASE_URL, headers={"Authorization": f"Token {respondent_token}"}, excluded_checks=excluded(case)
+    )

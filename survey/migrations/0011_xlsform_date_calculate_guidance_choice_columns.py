@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('survey', '0009_answer_channels_last_year_on_behalf'),
+        ('survey', '0010_normalise_contact_emails'),
     ]
 
     operations = [
