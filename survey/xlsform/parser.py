@@ -5,19 +5,18 @@ module accepts only the subset the system supports and reports everything else w
 row and column. Reading is pure: nothing is stored until the whole form is valid.
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import get_xlsform
 from pyxform.xls2xform import convert
 
 from core.tables import FormError, column_name, formula_message
 from core.uploads import MB, Kind, UploadRefused, check_file, is_xml_attack, xml_attack
+from core.workbooks import open_workbook
 from survey.xlsform.expressions import ExpressionError, parse
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -35,6 +34,7 @@ FALSE = {"", "no", "false", "false()", "0"}
 
 
 QUESTIONNAIRE = Kind((".xlsx", ".md"), gettext_lazy("Upload an .xlsx or .md file."), max_bytes=2 * MB)
+QUESTIONNAIRE_ROWS = 2_000  # per sheet (core/workbooks.py; README, *Imports*); a questionnaire has about 200
 
 
 class XLSFormInvalid(Exception):
@@ -277,7 +277,7 @@ class _Reader:
 def formula_cells(data: bytes) -> list[FormError]:
     """The formula cells of a workbook. pyxform would take the result Excel stored with a formula;
     the form must hold the text itself (as every table import requires, core/tables.py)."""
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    workbook = open_workbook(data, max_rows=QUESTIONNAIRE_ROWS)
     errors = []
     try:
         for sheet in workbook.worksheets:
