@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from core.models import AuditEvent
 from survey.models import Contact, SurveyRound
 from tests.core.test_uploads import (
+    SHIPPED_FORM,
     contact_page,
     contacts_xlsx,
     post,
@@ -79,10 +80,12 @@ def test_the_file_of_the_issue_does_not_hang_the_import_commands(tmp_path, coord
     with pytest.raises(CommandError, match="nothing was imported"):
         quickly(lambda: call_command("import_results", str(history), stderr=errors))
     assert "rad 2, kolumn indicator_code" in errors.getvalue()  # the rows were read and checked
+    call_command("load_questionnaire", str(SHIPPED_FORM), "--year", "2024", stdout=io.StringIO())
     answers = tmp_path / "svar.xlsx"
-    answers.write_bytes(hostile(workbook_bytes(("unit_code", "question_code", "value"), ("0880", "x", "1"))))
-    with pytest.raises(CommandError):
-        quickly(lambda: call_command("import_answers", str(answers), "--year", "2024", stderr=io.StringIO()))
+    answers.write_bytes(hostile(workbook_bytes(("unit_code", "question_code", "value"), ("0880", "fortb_barn", "ja"))))
+    output = io.StringIO()
+    quickly(lambda: call_command("import_answers", str(answers), "--year", "2024", "--dry-run", stdout=output))
+    assert output.getvalue().startswith("1 rows: would import 1 answers for 1 units")
     assert not Contact.objects.exists()
 
 
@@ -225,3 +228,10 @@ def test_a_damaged_workbook_is_refused_with_a_message(client, coordinator, edit)
 def test_a_damaged_questionnaire_is_refused_with_a_message(client, coordinator):
     data = rezip(questionnaire_xlsx(), edit={"xl/styles.xml": lambda xml: b"<styleSheet"})
     assert DAMAGED in questionnaire_page(client, coordinator, "vinr.xlsx", data)
+
+
+def test_a_workbook_whose_row_1_is_empty_names_the_missing_columns(client, coordinator):
+    """Read no wider than its header, a sheet with an empty row 1 has no columns: the import says so."""
+    data = workbook_bytes((None,), ("unit_code", "name", "email"), ("0880", "Anna Lind", "anna.lind@kalmar.se"))
+    page = contact_page(client, coordinator, "kontakter.xlsx", data)
+    assert "rad 1, kolumn unit_code: Kolumnen saknas." in page
