@@ -204,11 +204,15 @@ def _selected(values: Value, choice: Value) -> bool:
 # questionnaire is loaded, a rule saved), and one built from answers matches nothing.
 # The semantics stay those of Python's `re` on text, which the evaluator used before: search (the
 # pattern may match anywhere, as XPath's matches()), and \w, \d and \s are Unicode classes
-# (RE2's are ASCII: å, ä and ö would not be letters); \b stays RE2's ASCII word boundary.
+# (RE2's are ASCII: å, ä and ö would not be letters); \b stays RE2's ASCII word boundary, and `$`
+# matches only at the very end of the text (Python's also before a final newline).
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.log_errors = False
 _WORD, _DIGIT, _SPACE = r"\p{L}\p{N}_", r"\p{Nd}", r"\t-\r\x{1c}-\x{20}\x{85}\p{Z}"
-_OUTSIDE = {"w": f"[{_WORD}]", "W": f"[^{_WORD}]", "d": _DIGIT, "D": r"\P{Nd}", "s": f"[{_SPACE}]", "S": f"[^{_SPACE}]"}
+_OUTSIDE = {
+    **{"w": f"[{_WORD}]", "W": f"[^{_WORD}]", "d": _DIGIT, "D": r"\P{Nd}", "s": f"[{_SPACE}]", "S": f"[^{_SPACE}]"},
+    "Z": r"\z",  # Python's end of text; RE2 spells it \z
+}
 _INSIDE = {"w": _WORD, "d": _DIGIT, "D": r"\P{Nd}", "s": _SPACE}  # \W and \S in a class stay RE2's
 
 

@@ -42,6 +42,7 @@ def test_a_catastrophic_pattern_answers_at_once():
         ("^\\d+$", "12", True),
         ("^[^@ ]+@[^@ ]+\\.[^@ ]+$", "anna.lind@kalmar.se", True),
         ("(?i)^ja$", "JA", True),
+        ("^ja\\Z", "ja", True),
     ],
 )
 def test_patterns_match_as_before(pattern, value, expected):
