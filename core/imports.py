@@ -3,7 +3,7 @@ pages and the management commands alike: read the uploaded table, check each row
 and column in every problem, then write everything in one transaction, or nothing.
 
     report = ContactImportReport(dry_run=dry_run)
-    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, report=report)
+    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, max_rows=CONTACT_ROWS, report=report)
     ...check the rows, adding to report.errors...
     with committing(report):
         ...write...
@@ -49,10 +49,14 @@ class Row:
         return row_error(self.number, column, message)
 
 
-def read_import(*, data: bytes, filename: str, required: Sequence[str], report: ImportReport) -> list[Row]:
-    """The table's rows that hold any text. A file that cannot be imported at all (refused, unreadable,
-    a formula in a cell, a required column missing) gives no rows and its problem in `report.errors`."""
-    table, report.errors = read_table(data, filename, required)
+def read_import(
+    *, data: bytes, filename: str, required: Sequence[str], max_rows: int, report: ImportReport
+) -> list[Row]:
+    """The table's rows that hold any text, at most `max_rows` of them (each kind of import has its
+    cap, next to its columns; core/workbooks.py). A file that cannot be imported at all (refused,
+    unreadable, too many rows, a formula in a cell, a required column missing) gives no rows and its
+    problem in `report.errors`."""
+    table, report.errors = read_table(data, filename, required, max_rows=max_rows)
     if report.errors:
         return []
     rows = []

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from core.uploads import TABLE, UploadRefused, check_file, is_xml_attack, text_of, xml_attack
+from core.workbooks import Budget, open_workbook, too_many_rows
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,13 @@ def row_error(row: int | None, column: str | None, message: str) -> FormError:
     return FormError(None, row, column, message)
 
 
-def _read(data: bytes, filename: str) -> tuple[list[dict[str, str]], list[FormError]]:
-    """Rows as dicts of text, and the formula cells of a workbook (by row and column): a formula
-    is never run or taken at its cached result, the file must hold the value itself."""
+def _read(data: bytes, filename: str, max_rows: int) -> tuple[list[str], list[dict[str, str]], list[FormError]]:
+    """The header, rows as dicts of text, and the formula cells of a workbook (by row and column): a formula
+    is never run or taken at its cached result, the file must hold the value itself. At most
+    `max_rows` rows with data, in the time of one upload (core/workbooks.py, for CSV as for .xlsx)."""
     if check_file(data=data, filename=filename, kind=TABLE) == ".csv":
-        text = text_of(data)
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        return [dict(row) for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)], []
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return _read_csv(text_of(data), max_rows)
+    workbook = open_workbook(data, max_rows=max_rows)
     try:
         rows = workbook.worksheets[0].iter_rows()
         header = [str(cell.value or "").strip() for cell in next(rows, ())]
@@ -67,24 +65,42 @@ def _read(data: bytes, filename: str) -> tuple[list[dict[str, str]], list[FormEr
             result.append(dict(zip(header, texts, strict=False)))
     finally:
         workbook.close()
-    return result, formulas
+    return header, result, formulas
 
 
-def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+def _read_csv(text: str, max_rows: int) -> tuple[list[str], list[dict[str, str]], list[FormError]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    budget, rows, filled = Budget(max_rows=max_rows), [], 0
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    for row in reader:
+        budget.check_time()
+        if any(str(value or "").strip() for value in row.values()):
+            filled += 1
+            if filled > max_rows:
+                raise too_many_rows(max_rows)
+        rows.append(dict(row))
+    return [str(name) for name in reader.fieldnames or []], rows, []
+
+
+def read_rows(data: bytes, filename: str, *, max_rows: int) -> list[dict[str, str]]:
     """Rows as dicts of text; CSV with comma or semicolon (Swedish Excel), with or without BOM, or
-    the first sheet of an .xlsx. Raises UploadRefused (a ValueError) for a refused file."""
-    rows, formulas = _read(data, filename)
+    the first sheet of an .xlsx; at most `max_rows` rows with data (the cap of the kind of import).
+    Raises UploadRefused (a ValueError) for a refused file."""
+    _, rows, formulas = _read(data, filename, max_rows)
     if formulas:
         raise UploadRefused(str(formulas[0]))
     return rows
 
 
-def read_table(data: bytes, filename: str, required: Sequence[str]) -> tuple[list[dict[str, str]], list[FormError]]:
+def read_table(
+    data: bytes, filename: str, required: Sequence[str], *, max_rows: int
+) -> tuple[list[dict[str, str]], list[FormError]]:
     """The file's rows (see `read_rows`), or what stops an import before any row is checked: a
-    refused file (see core/uploads.py), one that cannot be read, a formula in a cell, or a
-    required column missing from the header (row 1)."""
+    refused file (see core/uploads.py and core/workbooks.py), one that cannot be read, a formula
+    in a cell, or a required column missing from the header (row 1)."""
     try:
-        rows, formulas = _read(data, filename)
+        header, rows, formulas = _read(data, filename, max_rows)
     except UploadRefused as refused:
         return [], [row_error(None, None, str(refused))]
     except (ValueError, csv.Error, OSError, KeyError) as error:
@@ -92,7 +108,7 @@ def read_table(data: bytes, filename: str, required: Sequence[str]) -> tuple[lis
         return [], [row_error(None, None, str(message))]
     if formulas:
         return [], formulas
-    missing = [column for column in required if rows and column not in rows[0]]
+    missing = [column for column in required if column not in header]
     return rows, [row_error(1, column, _("The column is missing.")) for column in missing]
 
 

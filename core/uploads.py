@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedET
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
@@ -32,6 +33,13 @@ MAX_ENTRIES = 1000
 RATIO_FROM_BYTES = 1 * MB  # small parts may compress very well; they cannot be bombs
 XLSX_PARTS = {"[Content_Types].xml", "xl/workbook.xml"}
 XML_HEAD_BYTES = 4096  # a DOCTYPE comes before the root element, so at the start of a part
+# openpyxl parses the styles and the shared strings (the text of the cells) whole before any cell,
+# and no time budget can stop it (core/workbooks.py): about a second per MB of styles and half a
+# second per MB of text. Excel writes some kB of styles; a styles bomb (100 000 fonts and formats,
+# compressed only 15 times) took 14 s to open. 10 MB of text is 100 000 answers of 70 characters.
+STYLES_PART, MAX_STYLES_BYTES = "xl/styles.xml", 2 * MB  # openpyxl reads the styles from this name only
+MAX_STRINGS_BYTES = 10 * MB
+SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
 class UploadRefused(ValueError):
@@ -137,6 +145,14 @@ def check_workbook(data: bytes, *, unpacked_limit: int) -> None:
     for entry in entries:
         if entry.file_size > RATIO_FROM_BYTES and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
             raise bomb
+        if entry.filename == STYLES_PART and entry.file_size > MAX_STYLES_BYTES:
+            raise UploadRefused(
+                gettext(
+                    "The workbook's styles (formats, fonts, colours) unpack to more than %(size)s, far more than "
+                    "Excel writes; it was refused. Copy the values into a new workbook."
+                )
+                % {"size": filesizeformat(MAX_STYLES_BYTES)}
+            )
     for entry in entries:
         if not entry.filename.endswith((".xml", ".rels")):
             continue
@@ -147,6 +163,30 @@ def check_workbook(data: bytes, *, unpacked_limit: int) -> None:
             raise not_a_workbook() from None
         if b"<!DOCTYPE" in head.replace(b"\x00", b""):  # also when the part is UTF-16
             raise xml_attack()
+    sizes = {entry.filename: entry.file_size for entry in entries}
+    if sizes["[Content_Types].xml"] > RATIO_FROM_BYTES:  # read whole below; Excel writes some kB
+        raise bomb
+    if any(sizes.get(name, 0) > MAX_STRINGS_BYTES for name in _shared_strings_parts(archive)):
+        raise UploadRefused(
+            gettext(
+                "The text of the workbook's cells unpacks to more than %(size)s, the most one upload may hold; "
+                "split the file."
+            )
+            % {"size": filesizeformat(MAX_STRINGS_BYTES)}
+        )
+
+
+def _shared_strings_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The parts holding the shared strings, by the content types (as openpyxl finds them)."""
+    try:
+        types = DefusedET.fromstring(archive.read("[Content_Types].xml"))
+    except (*UNREADABLE_PART, DefusedET.ParseError, DefusedXmlException):
+        raise not_a_workbook() from None
+    return [
+        str(override.get("PartName", "")).lstrip("/")
+        for override in types
+        if override.tag.endswith("Override") and override.get("ContentType") == SHARED_STRINGS_TYPE
+    ]
 
 
 class UploadField(forms.FileField):

@@ -30,6 +30,8 @@ from survey.xlsform.expressions import ExpressionError, parse
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "indicators.csv"
 COLUMNS = ("code", "kind", "part", "title_sv", "rule", "aggregation", "first_year", "last_year",
            "desired_direction", "comparability_note", "description_sv", "rule_text_sv")  # fmt: skip
+# The most rows the catalogue may hold (core/workbooks.py; README, *Imports*); it has about 20.
+CATALOGUE_ROWS = 2_000
 # The fields of a version an analyst edits, in the order of the form.
 FIELDS = ("title", "description", "kind", "part_code", "rule", "rule_text", "aggregation", "desired_direction",
           "comparability_note")  # fmt: skip
@@ -114,7 +116,7 @@ def _year(text: str) -> int | None:
 
 def _read(path: Path) -> tuple[list[_Row], list[str]]:
     try:
-        rows = read_rows(path.read_bytes(), path.name)
+        rows = read_rows(path.read_bytes(), path.name, max_rows=CATALOGUE_ROWS)
     except (OSError, ValueError, UnicodeDecodeError) as error:
         return [], [_("The catalogue %(name)s cannot be read: %(error)s") % {"name": path.name, "error": error}]
     missing = [column for column in COLUMNS if rows and column not in rows[0]]

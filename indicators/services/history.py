@@ -23,6 +23,9 @@ from survey.models import ReportingUnit
 from survey.selectors.register import reporting_units_for_year
 
 REQUIRED_COLUMNS = ("year", "unit_code", "indicator_code", "value")
+# The most rows one file may hold (core/workbooks.py; README, *Imports*): about 300 units × 30
+# indicators × 20 years, 180 000 values.
+HISTORY_ROWS = 200_000
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 # UnitResult.value has 16 digits, 4 of them decimals.
 LARGEST_VALUE = Decimal(10) ** 12
@@ -66,7 +69,7 @@ def import_results(*, data: bytes, filename: str, user: User | None, dry_run: bo
     A published year may be imported into: its published values change only when a revision is
     published (`indicators.services.publication.publish_year`)."""
     report = HistoryImportReport(dry_run=dry_run)
-    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, report=report)
+    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, max_rows=HISTORY_ROWS, report=report)
     if report.errors:
         return report
 

@@ -20,6 +20,9 @@ from survey.models import AnswerChange, Part, Question, Response, SurveyRound
 from survey.services.responses import Change, PartIncomplete, ResponseClosed, save_answers, submit_part
 
 REQUIRED_COLUMNS = ("unit_code", "question_code", "value")
+# The most rows one file may hold (core/workbooks.py; README, *Imports*): a round has about 300 units
+# × 150 questions, 45 000 answers.
+ANSWER_ROWS = 100_000
 
 
 @dataclass
@@ -48,7 +51,7 @@ def import_answers(
     *, data: bytes, filename: str, survey_round: SurveyRound, user: User, dry_run: bool = False
 ) -> AnswerImportReport:
     report = AnswerImportReport(dry_run=dry_run)
-    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, report=report)
+    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, max_rows=ANSWER_ROWS, report=report)
     if report.errors:
         return report
 

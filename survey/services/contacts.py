@@ -19,6 +19,9 @@ from survey.models import Contact, Invitation, ReportingUnit
 from survey.services.invitations import reissued_invitation
 
 REQUIRED_COLUMNS = ("unit_code", "name", "email")
+# The most rows one file may hold (core/workbooks.py; README, *Imports*): about 300 units, a few
+# contact persons each.
+CONTACT_ROWS = 5_000
 ROLE_WORDS = {
     "": Contact.Role.RESPONSIBLE,
     "responsible": Contact.Role.RESPONSIBLE,
@@ -120,7 +123,7 @@ def import_contacts(*, data: bytes, filename: str, user: User, dry_run: bool = F
     with its column and nothing is imported until the whole file is clean. A contact that exists
     (same unit and e-mail address) gets the file's name and role."""
     report = ContactImportReport(dry_run=dry_run)
-    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, report=report)
+    rows = read_import(data=data, filename=filename, required=REQUIRED_COLUMNS, max_rows=CONTACT_ROWS, report=report)
     if report.errors:
         return report
     units = {unit.code: unit for unit in ReportingUnit.objects.all()}

@@ -11,7 +11,8 @@ neither greater nor smaller than anything.
 Supported: ${name}, 'string' and "string", numbers, `.` (the value under test, in
 constraints), bare column names of an answer option (in a choice_filter, e.g. `name`),
 = != < <= > >=, and, or, + - * div mod, unary minus, parentheses, and the functions not(),
-selected(), count-selected(), string-length(), if(), true(), false() and regex().
+selected(), count-selected(), string-length(), if(), true(), false() and regex() (on RE2, linear
+in time; see `_compiled`).
 """
 
 import math
@@ -21,6 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
+import re2
 from django.utils.translation import gettext as _
 
 Value = str | float | bool
@@ -197,15 +199,83 @@ def _selected(values: Value, choice: Value) -> bool:
     return to_string(choice).strip() in to_string(values).split()
 
 
+# regex() runs on RE2, whose time is linear in the text, so no pattern can run away (Python's `re`
+# backtracks: '^(a+)+$' on forty characters pins a worker). RE2 takes no backreference and no
+# lookaround; a literal pattern it cannot take is refused when the expression is parsed (the
+# questionnaire is loaded, a rule saved), and one built from answers matches nothing.
+# The semantics stay those of Python's `re` on text, which the evaluator used before: search (the
+# pattern may match anywhere, as XPath's matches()), and \w, \d and \s are Unicode classes
+# (RE2's are ASCII: å, ä and ö would not be letters); \b stays RE2's ASCII word boundary, and `$`
+# matches only at the very end of the text (Python's also before a final newline).
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
+_WORD, _DIGIT, _SPACE = r"\p{L}\p{N}_", r"\p{Nd}", r"\t-\r\x{1c}-\x{20}\x{85}\p{Z}"
+_OUTSIDE = {
+    **{"w": f"[{_WORD}]", "W": f"[^{_WORD}]", "d": _DIGIT, "D": r"\P{Nd}", "s": f"[{_SPACE}]", "S": f"[^{_SPACE}]"},
+    "Z": r"\z",  # Python's end of text; RE2 spells it \z
+}
+_INSIDE = {"w": _WORD, "d": _DIGIT, "D": r"\P{Nd}", "s": _SPACE}  # \W and \S in a class stay RE2's
+
+
+class PatternError(ValueError):
+    """A pattern RE2 cannot take; the message names the pattern and why."""
+
+
+def _unicode_classes(pattern: str) -> str:
+    out, index, in_class = [], 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            out.append((_INSIDE if in_class else _OUTSIDE).get(escaped, char + escaped))
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+            if pattern[index + 1 : index + 2] == "^":
+                out.append("^")
+                index += 1
+            if pattern[index + 1 : index + 2] == "]":  # a ] first in a class is a character
+                out.append("]")
+                index += 1
+        else:
+            in_class = in_class and char != "]"
+            out.append(char)
+        index += 1
+    return "".join(out)
+
+
 @lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _compiled(pattern: str) -> "re2._Regexp":
+    """The pattern for RE2; raises PatternError (a Swedish message) for one RE2 cannot take."""
+    try:
+        return re2.compile(_unicode_classes(pattern), _RE2_OPTIONS)
+    except re2.error as error:
+        reason = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
+        if re.search(r"escape sequence: \\[1-9]|operator: \(\?P(?!<)", reason):
+            why = _("backreferences (such as \\1) are not supported")
+        elif re.search(r"operator: \(\?(=|!|<=|<!)", reason):
+            why = _("lookahead and lookbehind (such as (?=…) or (?<!…)) are not supported")
+        else:
+            why = _("it is not a valid pattern (%(reason)s)") % {"reason": reason}
+        message = _("The pattern “%(pattern)s” cannot be used: %(why)s") % {"pattern": pattern, "why": why}
+        raise PatternError(message) from None
+
+
+def check_pattern(node: "Node", position: int) -> None:
+    """Refuses a literal regex() pattern RE2 cannot take, where the expression is parsed."""
+    if isinstance(node, Literal) and isinstance(node.value, str):
+        try:
+            _compiled(node.value)
+        except PatternError as error:
+            raise ExpressionError(str(error), position) from None
 
 
 def _regex(value: Value, pattern: Value) -> bool:
     try:
         return _compiled(to_string(pattern)).search(to_string(value)) is not None
-    except re.error:
+    except PatternError:
         return False
 
 
@@ -352,6 +422,8 @@ class _Parser:
                     % {"name": token.text, "arity": arity, "count": len(arguments)},
                     token.position,
                 )
+            if token.text == "regex":
+                check_pattern(arguments[1], token.position)
             return Call(token.text, tuple(arguments))
         if token.kind == "end":
             raise ExpressionError(_("The expression ends too early"), token.position)

@@ -9,13 +9,11 @@ the survey does not show, a setting filled in with a default) is listed in the f
 Reading is pure: nothing is stored until the whole form is valid.
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 from pyxform import aliases, constants
 from pyxform.errors import PyXFormError
 from pyxform.parsing.sheet_headers import process_header
@@ -25,6 +23,7 @@ from pyxform.xls2xform import convert
 
 from core.tables import FormError, column_name, formula_message
 from core.uploads import MB, Kind, UploadRefused, check_file, is_xml_attack, xml_attack
+from core.workbooks import open_workbook
 from survey.xlsform.expressions import ExpressionError, parse
 
 # Names as XML allows them (pyxform's rule, limited to letters, digits and _): å, ä and ö included.
@@ -74,6 +73,7 @@ TYPE_FAMILIES = {
 
 
 QUESTIONNAIRE = Kind((".xlsx", ".md"), gettext_lazy("Upload an .xlsx or .md file."), max_bytes=2 * MB)
+QUESTIONNAIRE_ROWS = 2_000  # per sheet (core/workbooks.py; README, *Imports*); a questionnaire has about 200
 
 
 class XLSFormInvalid(Exception):
@@ -598,7 +598,7 @@ def formula_cells(data: bytes) -> tuple[list[FormError], dict[tuple[str, int, st
     of each that is (=TRUE() and =FALSE(), how LibreOffice saves a typed TRUE), by (sheet, row,
     header). pyxform would read the result Excel stored with any formula, or nothing where none was
     stored; only a plain formula is safe to read."""
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    workbook = open_workbook(data, max_rows=QUESTIONNAIRE_ROWS)
     errors, plain = [], {}
     try:
         for sheet in workbook.worksheets:

@@ -1,6 +1,7 @@
 """Loading the indicator catalogue per year, and the analysts' pages that list and change it."""
 
 import csv
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -223,3 +224,30 @@ def test_a_respondent_may_not_see_the_catalogue(client, respondent):
     client.force_login(respondent)
     assert client.get(reverse("indicators:indicator-list")).status_code == 403
     assert client.get(edit_url()).status_code == 403
+
+
+def test_a_backtracking_pattern_in_a_saved_rule_is_computed_at_once(
+    client, analyst, kalmar_submitted_2024, django_capture_on_commit_callbacks
+):
+    # The rule of issue 20 hung the request with Python's re: 25 letters took ~8 s, 40 never end.
+    rule = "${skola_rutin} = 'nej' and not(regex('" + "a" * 25 + "!', '^(a+)+$'))"
+    client.force_login(analyst)
+    start = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit_url(), form_data(version("VINR02", 2024), rule=rule))
+    assert time.monotonic() - start < 2
+    assert response.status_code == 302
+    assert UnitResult.objects.get(year=2024, unit__code="0880", indicator__code="VINR02").value == 1
+
+
+def test_a_rule_with_a_backreference_is_refused_at_the_rule_field(client, analyst):
+    load_round_2024()
+    load_catalogue(years=[2024])
+    client.force_login(analyst)
+    response = client.post(edit_url(), form_data(version("VINR02", 2024), rule="regex(${skola_rutin}, '^(j)\\1a$')"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["rule"] == [
+        "Regeln går inte att läsa vid tecken 1: Mönstret ”^(j)\\1a$” kan inte användas: "
+        "bakåtreferenser (som \\1) stöds inte."
+    ]
+    assert version("VINR02", 2024).rule == "${skola_rutin} = 'ja'"
