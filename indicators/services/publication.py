@@ -7,21 +7,38 @@ published values (PublishedValue) change only when a revision is published."""
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import record_event
 from indicators.models import Indicator, IndicatorVersion, Publication, PublishedValue, RevisionChange, UnitResult
+from indicators.selectors.publication import publication_checks
 from indicators.selectors.results import unit_value_text
 from survey.models import ReportingUnit
 
 
 class PublicationError(Exception):
     """A year cannot be published as asked; the message says why, in Swedish."""
+
+
+class PublicationBlocked(PublicationError):
+    """The year cannot be published yet: its round or a unit's extension is still open."""
+
+
+class ConfirmationNeeded(PublicationError):
+    """Publishing needs an explicit confirmation of these warnings (publication_checks), e.g.
+    units that have not checked their results; given, they are kept in the audit event."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__("\n".join(warnings))
+        self.warnings = warnings
 
 
 @dataclass
@@ -91,14 +108,25 @@ def _describe(*, year: int, changes: list[PendingChange]) -> None:
 
 
 @transaction.atomic
-def publish_year(*, year: int, user: User | None, reason: str = "", now: datetime | None = None) -> Publication:
+def publish_year(*, year: int, user: User | None, reason: str = "", confirmed: bool = False,
+                 now: datetime | None = None) -> Publication:  # fmt: skip
     """Publishes `year`: the first time (revision 1) every unit result is copied into the published
     values; later, a revision with a reason that updates the published values that differ from
-    the current results and records each change."""
+    the current results and records each change.
+
+    Refused while the year's round or a unit's extension is open; the warnings of
+    publication_checks (units that have not checked, open flags) raise ConfirmationNeeded
+    unless `confirmed`. After the commit, the hooks in settings.PUBLISHED_HOOKS are called with
+    the year (reporting rebuilds the results files)."""
     now = now or timezone.now()
     reason = reason.strip()
     # Lock the year's publications so that two analysts publishing at once make two revisions in turn.
     list(Publication.objects.select_for_update().filter(year=year))
+    checks = publication_checks(year=year, now=now)
+    if checks.blockers:
+        raise PublicationBlocked(" ".join(checks.blockers))
+    if checks.warnings and not confirmed:
+        raise ConfirmationNeeded(checks.warnings)
     plan = plan_publication(year=year)
     if plan.is_first and not plan.values:
         raise PublicationError(_("There are no results for %(year)d to publish.") % {"year": year})
@@ -137,7 +165,10 @@ def publish_year(*, year: int, user: User | None, reason: str = "", now: datetim
         values=plan.values,
         changes=len(plan.changes),
         reason=reason,
+        confirmed_warnings=checks.warnings,
     )
+    for hook in settings.PUBLISHED_HOOKS:
+        transaction.on_commit(partial(import_string(hook), year=year), robust=True)
     return publication
 
 

@@ -67,7 +67,7 @@ def test_recomputing_after_publication_changes_only_the_preliminary_results(coor
     kalmar = Response.objects.select_related("round").get(round=round_, unit__code="0880")
     answer_and_submit(kalmar, coordinator, fortb_vuxna="ja")
     compute_indicators(years=[2024])
-    publish_year(year=2024, user=analyst)
+    publish_year(year=2024, user=analyst, confirmed=True)  # Kalmar has not checked its results
 
     vinr = round_.parts.get(code="vinr")
     reopen_part(response=kalmar, part=vinr, reason="Rättelse", user=coordinator,
@@ -79,7 +79,7 @@ def test_recomputing_after_publication_changes_only_the_preliminary_results(coor
     assert UnitResult.objects.get(year=2024, unit__code="0880", indicator__code="VINR03").value == 0
     assert published_values(2024)["0880", "VINR03"] == 1  # every other invited unit: no value
 
-    revision = publish_year(year=2024, user=analyst, reason="Kalmar rättade sitt svar om fortbildning.")
+    revision = publish_year(year=2024, user=analyst, reason="Kalmar rättade sitt svar om fortbildning.", confirmed=True)
 
     assert published_values(2024)["0880", "VINR03"] == 0
     change = revision.changes.get()
