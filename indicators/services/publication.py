@@ -18,9 +18,19 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import record_event
-from indicators.models import Indicator, IndicatorVersion, Publication, PublishedValue, RevisionChange, UnitResult
+from indicators.calculation.aggregate import Tally, aggregate
+from indicators.models import (
+    Indicator,
+    IndicatorVersion,
+    Publication,
+    PublishedValue,
+    RevisionAggregateChange,
+    RevisionChange,
+    UnitResult,
+)
 from indicators.selectors.publication import publication_checks
 from indicators.selectors.results import unit_value_text
+from indicators.services.computation import areas_of_units
 from survey.models import ReportingUnit
 
 
@@ -172,11 +182,49 @@ def publish_year(*, year: int, user: User | None, reason: str = "", confirmed: b
     return publication
 
 
+def _aggregate_changes(*, year: int, publication: Publication, changes: list[PendingChange],
+                       before: dict[int, dict[int, Decimal | None]]) -> list[RevisionAggregateChange]:  # fmt: skip
+    """The aggregates (country, counties, groups) whose numerator or denominator the changed unit
+    values move: the published values before, and with the changes, tallied with the year's memberships."""
+    after = {indicator_id: dict(values) for indicator_id, values in before.items()}
+    for change in changes:
+        values = after.setdefault(change.indicator_id, {})
+        if change.source is None:
+            values.pop(change.unit_id, None)
+        else:
+            values[change.unit_id] = change.new_value
+    areas = areas_of_units([year])[year]
+    aggregations = dict(IndicatorVersion.objects.filter(year=year).values_list("indicator_id", "aggregation"))
+    rows = []
+    for indicator_id in sorted(after):
+        aggregation = aggregations.get(indicator_id, IndicatorVersion.Aggregation.SHARE)
+        old = aggregate(before.get(indicator_id, {}), aggregation=aggregation, areas_of_unit=areas)
+        new = aggregate(after[indicator_id], aggregation=aggregation, areas_of_unit=areas)
+        for area in sorted(old.keys() | new.keys(), key=lambda a: (a.level, a.county_id or 0, a.group_id or 0)):
+            was, now = old.get(area, Tally()), new.get(area, Tally())
+            if (was.numerator, was.denominator) == (now.numerator, now.denominator):
+                continue
+            rows.append(
+                RevisionAggregateChange(
+                    publication=publication, indicator_id=indicator_id, level=area.level, county_id=area.county_id,
+                    group_id=area.group_id, aggregation=aggregation, old_numerator=was.numerator,
+                    old_denominator=was.denominator, new_numerator=now.numerator, new_denominator=now.denominator,
+                )
+            )  # fmt: skip
+    return rows
+
+
 def _apply_changes(*, year: int, publication: Publication, changes: list[PendingChange]) -> None:
     existing = {
         (v.unit_id, v.indicator_id): v
         for v in PublishedValue.objects.filter(year=year, indicator_id__in={c.indicator_id for c in changes})
     }
+    before: dict[int, dict[int, Decimal | None]] = {}
+    for (unit_id, indicator_id), value in existing.items():
+        before.setdefault(indicator_id, {})[unit_id] = value.value
+    RevisionAggregateChange.objects.bulk_create(
+        _aggregate_changes(year=year, publication=publication, changes=changes, before=before), batch_size=2000
+    )
     created, updated, removed = [], [], []
     for change in changes:
         value = existing.get((change.unit_id, change.indicator_id))

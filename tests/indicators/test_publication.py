@@ -167,3 +167,22 @@ def test_the_command_publishes_and_needs_a_reason_for_a_revision(analyst, capsys
         call_command("publish_results", "--year", "2017")
     call_command("publish_results", "--year", "2017", "--reason", "Rättelse")
     assert "revision 2: 1 changed values" in capsys.readouterr().out
+
+
+def test_the_revision_log_shows_the_country_county_and_group_results_a_revision_changed(client, analyst):
+    make_version("VINR02", 2017)
+    imported_2017(analyst, [("0880", "VINR02", 1), ("0881", "VINR02", 0)])
+    publish_year(year=2017, user=analyst, now=JUNE)
+    imported_2017(analyst, [("0880", "VINR02", 0), ("0881", "VINR02", 0)])
+    publish_year(year=2017, user=analyst, reason="Kalmar hade svarat fel om skolgång.")
+
+    page = client.get(reverse("indicators:revision-log"))
+
+    revision = dict(page.context["years"])[2017][0]
+    rows = {row.area: (row.change.indicator.code, row.old, row.new) for row in revision.aggregates}
+    assert rows["Riket"] == ("VINR02", "50 % (1 av 2)", "0 % (0 av 2)")
+    assert rows["Kalmar län"] == ("VINR02", "50 % (1 av 2)", "0 % (0 av 2)")
+    kalmar_groups = [area for area in rows if area not in ("Riket", "Kalmar län")]
+    assert kalmar_groups and all(":" in area for area in kalmar_groups)  # "grouping: group"
+    text = page.content.decode()
+    assert "Resultat för riket, län och grupper som revision 2 av 2017 ändrade" in text
