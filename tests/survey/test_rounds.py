@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
+from indicators.models import Publication
 from survey.models import Response, SurveyRound
 from survey.services.answer_import import import_answers
 from survey.services.reminders import send_due_reminders
@@ -180,3 +181,14 @@ def test_close_now_asks_first_then_closes_the_round_but_not_running_extensions(c
         assert not survey_round.is_open(now=now) and not kalmar.is_open(now=now)
         assert Response.objects.get(pk=extended.pk).is_open(now=now)
     assert AuditEvent.objects.filter(code="survey.round.times_changed", actor=coordinator).exists()
+
+
+def test_a_published_round_keeps_its_period_and_is_listed_as_published(client, coordinator, analyst):
+    load_round_2024()
+    Publication.objects.create(year=2024, revision=1, published_at=timezone.now(), published_by=analyst)
+    client.force_login(coordinator)
+    page = client.get(reverse("survey:round-settings", kwargs={"year": 2024})).content.decode()
+    assert "Resultaten är publicerade, så perioden kan inte längre ändras." in page and "Stäng nu" not in page
+    assert "publicerad" in client.get(reverse("survey:round-list")).content.decode()
+    _settings_post(client, {"opens_at": "2024-02-01T00:00", "closes_at": "2024-03-28T23:59"})
+    assert timezone.localdate(SurveyRound.objects.get(year=2024).closes_at).isoformat() == "2024-03-21"
