@@ -6,7 +6,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,8 +120,9 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def _confirm_or_redirect(
     request: HttpRequest, survey_round: SurveyRound, change: Callable[[bool], object], form: RoundTimesForm | None
 ) -> HttpResponse | None:
-    """Makes the change; when it would open or close the round, shows what it would do and asks again."""
-    confirmed = request.POST.get("confirmed") == "1"
+    """Makes the change; when it would open or close the round, shows what it would do and asks again.
+    Only a POST with confirmed=1 confirms."""
+    confirmed = request.method == "POST" and request.POST.get("confirmed") == "1"
     try:
         change(confirmed)
     except round_services.ConfirmationNeeded as needed:
@@ -171,8 +172,6 @@ def round_close(request: HttpRequest, year: int) -> HttpResponse:
         round_services.close_round_now(survey_round=survey_round, user=request.user, confirmed=confirmed)
         messages.success(request, _("The round was closed."))
 
-    if request.method == "GET":
-        request.POST = QueryDict()  # a GET only asks: never confirmed
     done = _confirm_or_redirect(request, survey_round, change, None)
     return done if done is not None else redirect("survey:round-settings", year=year)
 
