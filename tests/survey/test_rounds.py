@@ -2,10 +2,12 @@
 times moved by the coordinator (audited, reminders follow), *Stäng nu*, and the list of rounds."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -192,3 +194,18 @@ def test_a_published_round_keeps_its_period_and_is_listed_as_published(client, c
     assert "publicerad" in client.get(reverse("survey:round-list")).content.decode()
     _settings_post(client, {"opens_at": "2024-02-01T00:00", "closes_at": "2024-03-28T23:59"})
     assert timezone.localdate(SurveyRound.objects.get(year=2024).closes_at).isoformat() == "2024-03-21"
+
+
+def test_the_ui_loads_a_new_rounds_questionnaire_from_a_file_and_refuses_a_year_that_exists(client, coordinator):
+    client.force_login(coordinator)
+    url = reverse("survey:round-create")
+
+    def post(year: int):  # noqa: ANN202
+        upload = SimpleUploadedFile("vinr-2024.md", Path(FORM_2024).read_bytes())
+        return client.post(url, {"year": year, "opens_on": f"{year}-01-22", "closes_on": f"{year}-03-13",
+                                 "file": upload})  # fmt: skip
+
+    assert post(2026).status_code == 302
+    survey_round = SurveyRound.objects.get(year=2026)
+    assert survey_round.questions.count() == 21 and timezone.localtime(survey_round.opens_at) == local(2026, 1, 22)
+    assert "Enkäten för 2026 finns redan." in post(2026).content.decode()
