@@ -28,7 +28,7 @@ run: setup
 	DEBUG=1 $(PY) manage.py create_demo_users
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py compute_indicators --all
-	DEBUG=1 $(PY) manage.py publish_results --all-closed
+	DEBUG=1 $(PY) manage.py publish_results --all-closed --confirm
 	DEBUG=1 $(PY) manage.py export_results --store
 	@echo "Open http://127.0.0.1:8000 (stop with Ctrl-C)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000

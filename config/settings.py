@@ -302,6 +302,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Hooks of the apps that build on the survey (survey/hooks.py): the survey calls them by name.
 PART_CHANGED_HOOKS = ["indicators.hooks.recompute_year_soon"]
 QUESTIONNAIRE_CHECKS = ["indicators.selectors.rules.check_questionnaire"]
+PUBLISHED_YEARS = ["indicators.hooks.published_years"]
+# Hooks of the apps that build on the indicators: called with the year after a publication or revision commits.
+PUBLISHED_HOOKS = ["reporting.hooks.rebuild_results_files"]
 
 # The first survey year of the time series; rounds and memberships start here.
 FIRST_SURVEY_YEAR = 2016

@@ -87,3 +87,8 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a revision; shown in the public revision log."),
     )
+    confirmed = forms.BooleanField(
+        label=_("I have read the warnings above and publish anyway"),
+        required=False,
+        help_text=_("Your confirmation is kept with the publication in the audit trail."),
+    )

@@ -5,6 +5,7 @@ import logging
 from django.core.cache import cache
 
 from core.queue import QUEUE_DOWN_ERRORS
+from indicators.models import Publication
 from indicators.tasks import compute_indicators, recomputation_queued_key
 
 logger = logging.getLogger(__name__)
@@ -28,3 +29,8 @@ def recompute_year_soon(*, year: int) -> None:
     except QUEUE_DOWN_ERRORS:
         cache.delete(key)
         logger.warning("The task queue is unreachable; the indicators of %s are recomputed by the hourly job.", year)
+
+
+def published_years() -> set[int]:
+    """The years with a publication (survey.hooks.published_years)."""
+    return set(Publication.objects.values_list("year", flat=True).distinct())

@@ -236,3 +236,24 @@ class ResultCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.indicator.code} {self.year}: {self.status}"
+
+
+class RevisionAggregateChange(models.Model):
+    """An aggregate (the country, a county or a group) that a revision changed through the unit
+    values it changed, before and after, for the public revision log."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="aggregate_changes")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE)
+    level = models.CharField(max_length=10, choices=AggregateResult.Level.choices)
+    county = models.ForeignKey(County, on_delete=models.CASCADE, null=True, blank=True)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, null=True, blank=True)
+    aggregation = models.CharField(max_length=10, choices=IndicatorVersion.Aggregation.choices)
+    old_numerator = models.DecimalField(max_digits=20, decimal_places=4)
+    old_denominator = models.PositiveIntegerField()
+    new_numerator = models.DecimalField(max_digits=20, decimal_places=4)
+    new_denominator = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.level}: {self.old_numerator}/{self.old_denominator} → " + (
+            f"{self.new_numerator}/{self.new_denominator}"
+        )

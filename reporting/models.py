@@ -35,6 +35,8 @@ class Export(models.Model):
     # settings.EXPORT_STALE_AFTER lost its worker and is taken over (reporting.services.run_export).
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The latest revision of the export's year when the file was built: what the public link says it serves.
+    revision = models.PositiveSmallIntegerField(_("revision"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("export")

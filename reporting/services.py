@@ -22,20 +22,29 @@ from reporting.models import Export
 logger = logging.getLogger(__name__)
 
 RUN_EXPORT = "reporting.tasks.run_export"
+REBUILD = "rebuild"  # an export started by a publication (reporting.hooks), not by an analyst
 
 
-def build_results_file(*, year: int, target: IO[bytes], progress: Progress | None = None) -> None:
+def build_results_file(*, year: int, target: IO[bytes], progress: Progress | None = None) -> int | None:
     """Writes the results file of publication year `year` (every published year from 2016 up to it)
-    to `target`, in the site's language. Raises ExportError when nothing up to `year` is published."""
+    to `target`, in the site's language, and returns the revision of `year` it shows (None when
+    `year` itself is not published). Raises ExportError when nothing up to `year` is published."""
     with translation.override(settings.LANGUAGE_CODE):
         data = collect_export_data(year=year)
         ResultsExporter(data).write(target, progress=progress)
+    published = data.published.get(year)
+    return published.publication.revision if published else None
 
 
-def start_export(*, year: int, user: User | None) -> Export:
-    """A new export of `year`, run by the worker once the transaction has committed."""
-    export = Export.objects.create(year=year, created_by=user, message=_("Waiting for the worker."))
-    record_event("reporting.export.started", actor=user, year=year, export=export.pk)
+def start_export(*, year: int, user: User | None, reason: str = "") -> Export:
+    """A new export of `year`, run by the worker once the transaction has committed; `reason`
+    REBUILD for the rebuild after a publication."""
+    message = _("Waiting for the worker.")
+    if reason == REBUILD:
+        message = _("Built again after a publication; waiting for the worker.")
+    export = Export.objects.create(year=year, created_by=user, message=message)
+    extra = {"reason": reason} if reason else {}
+    record_event("reporting.export.started", actor=user, year=year, export=export.pk, **extra)
     # robust: with the queue down the analyst still gets the page; requeue_stale_exports sends it later.
     transaction.on_commit(lambda: task(RUN_EXPORT).delay(export.pk), robust=True)
     return export
@@ -92,7 +101,7 @@ def run_export(*, export_id: int) -> Export | None:
 
     buffer = io.BytesIO()
     try:
-        build_results_file(year=export.year, target=buffer, progress=progress)
+        revision = build_results_file(year=export.year, target=buffer, progress=progress)
     except TakenOver:
         logger.warning("Export %s was taken over by another run; this one stops.", export_id)
         return None
@@ -108,6 +117,7 @@ def run_export(*, export_id: int) -> Export | None:
         progress=100,
         file=content,
         size=len(content),
+        revision=revision,
         message=_("The file is ready."),
         finished_at=timezone.now(),
     )

@@ -17,6 +17,8 @@ class SurveyConfig(AppConfig):
                 "survey.reminder.sent": _("Reminders sent"),
                 "survey.reminder.scheduled_sent": _("Scheduled reminders sent"),
                 "survey.round.reminder_days": _("Reminder days changed"),
+                "survey.round.created": _("Round created"),
+                "survey.round.times_changed": _("Round times changed"),
                 "survey.part.submitted": _("Part submitted"),
                 "survey.part.reopened": _("Part reopened"),
                 "survey.response.extended": _("Deadline extended"),

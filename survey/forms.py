@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -7,7 +9,7 @@ from accounts.forms import EmailAddressField
 from core.audit import EVENT_LABELS
 from core.numbers import whole_number
 from core.uploads import TABLE, UploadField
-from survey.models import Contact, County, ReportingUnit
+from survey.models import Contact, County, ReportingUnit, SurveyRound
 from survey.selectors.reminders import ReminderStatus
 from survey.xlsform.parser import QUESTIONNAIRE
 
@@ -159,6 +161,86 @@ class ReminderDaysForm(forms.Form):
                 raise forms.ValidationError(_("“%(word)s” is not a number of days from 1 to 90.") % {"word": word})
             days.add(day)
         return sorted(days, reverse=True)
+
+
+class RoundCreateForm(forms.Form):
+    """The round of a year: its fielding period in days and its questionnaire as the starting point."""
+
+    year = _year_field(_("Survey year"), "")
+    opens_on = forms.DateField(
+        label=_("Opens"), help_text=_("At 00:00 of this day."), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closes_on = forms.DateField(
+        label=_("Closes"), help_text=_("At 23:59 of this day."), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    copy_from = forms.TypedChoiceField(
+        label=_("Copy the questionnaire of"), coerce=int, required=False, empty_value=None
+    )
+    file = UploadField(
+        kind=QUESTIONNAIRE,
+        label=_("or load it from an XLSForm file"),
+        help_text=_("An .xlsx file or XLSForm's markdown form (.md), at most 2 MB."),
+        required=False,
+    )
+
+    def __init__(self, *args: object, years: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["copy_from"].choices = [("", "—")] + [(year, str(year)) for year in years]
+        self.fields["year"].help_text = ""
+        if years:
+            self.fields["copy_from"].initial = years[0]
+            self.fields["year"].initial = years[0] + 1
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", _("The closing day must not be before the opening day."))
+        if data.get("file") and data.get("copy_from"):
+            self.add_error("file", _("Either copy a questionnaire or load a file, not both."))
+        elif not data.get("file") and not data.get("copy_from") and not self.errors.get("file"):
+            self.add_error("copy_from", _("Choose a questionnaire to copy, or load a file."))
+        return data
+
+
+def _minute(moment: datetime) -> datetime:
+    return timezone.localtime(moment).replace(second=0, microsecond=0)
+
+
+class RoundTimesForm(forms.Form):
+    """A round's opening and closing time, to the minute. A closing time such as 23:59 means the end
+    of that minute; a time left as shown keeps its exact value (e.g. a round closed with *Stäng nu*)."""
+
+    opens_at = forms.DateTimeField(label=_("Opens"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(
+        label=_("Closes"),
+        help_text=_("The round closes at the end of this minute, e.g. 23:59."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, survey_round: SurveyRound, **kwargs: object) -> None:
+        self.survey_round = survey_round
+        initial = {
+            "opens_at": _minute(survey_round.opens_at).strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": _minute(survey_round.closes_at).strftime("%Y-%m-%dT%H:%M"),
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean_opens_at(self) -> datetime:
+        opens_at = self.cleaned_data["opens_at"].replace(second=0, microsecond=0)
+        return self.survey_round.opens_at if opens_at == _minute(self.survey_round.opens_at) else opens_at
+
+    def clean_closes_at(self) -> datetime:
+        closes_at = self.cleaned_data["closes_at"].replace(second=0, microsecond=0)
+        if closes_at == _minute(self.survey_round.closes_at):
+            return self.survey_round.closes_at
+        return closes_at + timedelta(seconds=59)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("The round must close after it opens."))
+        return data
 
 
 class AuditLogFilterForm(forms.Form):

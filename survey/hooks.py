@@ -47,3 +47,9 @@ def questionnaire_problems(*, form: object, year: int) -> list[str]:
     """What the checks in QUESTIONNAIRE_CHECKS find wrong with a form about to be loaded for
     `year` (e.g. an indicator rule naming a question the form lacks). Empty: nothing."""
     return [problem for check in _hooks("QUESTIONNAIRE_CHECKS") for problem in check(form=form, year=year)]
+
+
+def published_years() -> set[int]:
+    """The years whose results are published, as the hooks in PUBLISHED_YEARS say (the survey
+    shows a round as published and keeps its fielding period fixed then)."""
+    return {year for hook in _hooks("PUBLISHED_YEARS") for year in hook()}

@@ -8,7 +8,15 @@ from django.db.models import Count
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from indicators.models import AggregateResult, IndicatorVersion, Publication, RevisionChange, UnitResult
+from indicators.calculation.aggregate import Figure
+from indicators.models import (
+    AggregateResult,
+    IndicatorVersion,
+    Publication,
+    RevisionAggregateChange,
+    RevisionChange,
+    UnitResult,
+)
 from survey.models import County
 
 
@@ -150,9 +158,55 @@ class ChangeRow:
 
 
 @dataclass
+class AggregateChangeRow:
+    change: RevisionAggregateChange
+    area: str  # Riket, a county's name, or a group's grouping and name
+    old: str
+    new: str
+
+
+@dataclass
 class LogEntry:
     publication: Publication
     changes: list[ChangeRow]
+    aggregates: list[AggregateChangeRow] = field(default_factory=list)
+
+
+def _figure_text(numerator: Decimal, denominator: int, aggregation: str) -> str:
+    """An aggregate as the pages show it, with its units: "33 % (4 av 12)", or a sum."""
+    figure = Figure(numerator, denominator, aggregation)
+    if figure.display is None:
+        return "–"
+    if aggregation == IndicatorVersion.Aggregation.SHARE:
+        return _("%(percent)s %% (%(numerator)s of %(denominator)d)") % {
+            "percent": number_format(figure.display), "numerator": number_format(plain_number(numerator)),
+            "denominator": denominator,
+        }  # fmt: skip
+    return number_format(plain_number(figure.display))
+
+
+def _aggregate_rows(publications: list[Publication]) -> dict[int, list[AggregateChangeRow]]:
+    rows: dict[int, list[AggregateChangeRow]] = defaultdict(list)
+    changes = (
+        RevisionAggregateChange.objects.filter(publication__in=publications)
+        .select_related("indicator", "county", "group", "group__grouping")
+        .order_by("indicator__code", "level", "county__code", "group__grouping__code", "group__code")
+    )
+    level_order = {"country": 0, "county": 1, "group": 2}
+    for change in sorted(changes, key=lambda c: (c.indicator.code, level_order.get(c.level, 3))):
+        if change.level == AggregateResult.Level.COUNTRY:
+            area = str(AggregateResult.Level.COUNTRY.label)
+        elif change.level == AggregateResult.Level.COUNTY and change.county:
+            area = change.county.name
+        else:
+            area = f"{change.group.grouping.name}: {change.group.name}" if change.group else "–"
+        rows[change.publication_id].append(
+            AggregateChangeRow(
+                change, area, _figure_text(change.old_numerator, change.old_denominator, change.aggregation),
+                _figure_text(change.new_numerator, change.new_denominator, change.aggregation),
+            )
+        )  # fmt: skip
+    return rows
 
 
 def revision_log() -> list[tuple[int, list[LogEntry]]]:
@@ -166,6 +220,7 @@ def revision_log() -> list[tuple[int, list[LogEntry]]]:
         (v.year, v.indicator_id): v.kind
         for v in IndicatorVersion.objects.filter(year__in={p.year for p in publications})
     }
+    aggregates = _aggregate_rows(publications)
     years: dict[int, list[LogEntry]] = {}
     for publication in publications:
         rows = []
@@ -173,5 +228,5 @@ def revision_log() -> list[tuple[int, list[LogEntry]]]:
             kind = kinds.get((publication.year, change.indicator_id), IndicatorVersion.Kind.INDICATOR)
             old, new = (unit_value_text(v, kind=kind) for v in (change.old_value, change.new_value))
             rows.append(ChangeRow(change, old, new))
-        years.setdefault(publication.year, []).append(LogEntry(publication, rows))
+        years.setdefault(publication.year, []).append(LogEntry(publication, rows, aggregates[publication.pk]))
     return list(years.items())

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from indicators.forms import PublishForm
 from indicators.selectors import results as selectors
+from indicators.selectors.publication import publication_checks
 from indicators.services import publication
 from survey import access
 
@@ -20,7 +21,14 @@ def year_publish(request: HttpRequest, year: int) -> HttpResponse:
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            published = publication.publish_year(year=year, user=request.user, reason=form.cleaned_data["reason"])
+            published = publication.publish_year(
+                year=year, user=request.user, reason=form.cleaned_data["reason"],
+                confirmed=form.cleaned_data["confirmed"],
+            )  # fmt: skip
+        except publication.ConfirmationNeeded:
+            form.add_error("confirmed", _("Confirm the warnings to publish."))
+        except publication.PublicationBlocked as error:
+            form.add_error(None, str(error))
         except publication.PublicationError as error:
             form.add_error("reason", str(error))
         else:
@@ -33,7 +41,12 @@ def year_publish(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "indicators/year_publish.html",
-        {"year": year, "form": form, "plan": publication.plan_publication(year=year)},
+        {
+            "year": year,
+            "form": form,
+            "plan": publication.plan_publication(year=year),
+            "checks": publication_checks(year=year),
+        },
     )
 
 

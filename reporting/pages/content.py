@@ -15,8 +15,10 @@ from core.text import swedish_sort_key
 from indicators.calculation.aggregate import COUNTRY, Area
 from indicators.models import IndicatorVersion, Publication
 from indicators.selectors.results import fulfilment_text, plain_number, unit_value_text
+from reporting.models import Export
 from reporting.pages.charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
 from reporting.pages.summary import unit_summary
+from reporting.selectors.exports import public_files
 from reporting.selectors.published import Figure, PublishedYear, published_results
 from survey.models import County, Part, ReportingUnit
 from survey.selectors.responses import answers_by_code
@@ -338,11 +340,18 @@ class PublishedYearLink:
     year: int
     publication: Publication
     file_url: str
+    file: Export | None = None  # the file the public link serves, None while none is built
+
+    @property
+    def file_is_current(self) -> bool:
+        return self.file is not None and self.file.revision == self.publication.revision
 
 
 def results_index() -> list[PublishedYearLink]:
-    """The published years, the latest first, with their latest publication."""
+    """The published years, the latest first, with their latest publication and the file the
+    public link serves (and which revision it shows)."""
+    files = public_files()
     return [
-        PublishedYearLink(year, data.publication, FILE_URL.format(year=year))
+        PublishedYearLink(year, data.publication, FILE_URL.format(year=year), files.get(year))
         for year, data in sorted(published_results().items(), reverse=True)
     ]

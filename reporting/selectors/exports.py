@@ -16,6 +16,14 @@ def newest_file(year: int) -> Export | None:
     return Export.objects.filter(year=year, status=Export.Status.DONE).order_by("-finished_at", "-pk").first()
 
 
+def public_files() -> dict[int, Export]:
+    """{year: the newest finished export of the year}, without the files: what the public links serve."""
+    files: dict[int, Export] = {}
+    for export in Export.objects.filter(status=Export.Status.DONE).defer("file").order_by("finished_at", "pk"):
+        files[export.year] = export
+    return files
+
+
 def is_outdated(export: Export) -> bool:
     """A year up to the export's was published (or revised) after the export started: its file may
     show old values, and a new export is due."""

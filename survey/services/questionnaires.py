@@ -54,8 +54,18 @@ def _conflicts(survey_round: SurveyRound, form: ParsedForm) -> list[str]:
 
 
 @transaction.atomic
-def load_questionnaire(*, form: ParsedForm, year: int, source_name: str, user: User | None) -> SurveyRound:
-    """Creates the year's round from a checked form, or updates its texts.
+def load_questionnaire(
+    *,
+    form: ParsedForm,
+    year: int,
+    source_name: str,
+    user: User | None,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> SurveyRound:
+    """Creates the year's round from a checked form, or updates its texts. A new round is
+    fielded from `opens_at` to `closes_at` (by default default_round_times); given for a round
+    that exists, they move its times (the command line's --opens/--closes).
 
     Once the round has opened, an upload may change texts and hints and add questions, but
     not remove questions, change their types or remove options. Nor may it break what
@@ -64,13 +74,16 @@ def load_questionnaire(*, form: ParsedForm, year: int, source_name: str, user: U
     if problems:
         raise QuestionnaireConflict(problems)
     survey_round = SurveyRound.objects.select_for_update().filter(year=year).first()
+    default_opens, default_closes = default_round_times(year)
     if survey_round is None:
-        opens_at, closes_at = default_round_times(year)
-        survey_round = SurveyRound(year=year, opens_at=opens_at, closes_at=closes_at)
-    elif survey_round.opens_at <= timezone.now():
-        problems = _conflicts(survey_round, form)
-        if problems:
+        survey_round = SurveyRound(year=year, opens_at=opens_at or default_opens, closes_at=closes_at or default_closes)
+    else:
+        if survey_round.opens_at <= timezone.now() and (problems := _conflicts(survey_round, form)):
             raise QuestionnaireConflict(problems)
+        if opens_at or closes_at:
+            _move_times(survey_round=survey_round, opens_at=opens_at, closes_at=closes_at, user=user)
+    if survey_round.closes_at <= survey_round.opens_at:
+        raise QuestionnaireConflict([_("The round must close after it opens.")])
     survey_round.title = form.title
     survey_round.form_id = form.form_id
     survey_round.version = form.version
@@ -105,6 +118,24 @@ def load_questionnaire(*, form: ParsedForm, year: int, source_name: str, user: U
     invite_reporting_units(survey_round=survey_round)
     record_event("survey.questionnaire.loaded", actor=user, year=year, version=form.version, source=source_name)
     return survey_round
+
+
+def _move_times(
+    *, survey_round: SurveyRound, opens_at: datetime | None, closes_at: datetime | None, user: User | None
+) -> None:
+    old = (survey_round.opens_at, survey_round.closes_at)
+    survey_round.opens_at = opens_at or survey_round.opens_at
+    survey_round.closes_at = closes_at or survey_round.closes_at
+    if (survey_round.opens_at, survey_round.closes_at) != old:
+        record_event(
+            "survey.round.times_changed",
+            actor=user,
+            year=survey_round.year,
+            old_opens_at=old[0].isoformat(),
+            old_closes_at=old[1].isoformat(),
+            opens_at=survey_round.opens_at.isoformat(),
+            closes_at=survey_round.closes_at.isoformat(),
+        )
 
 
 def invite_reporting_units(*, survey_round: SurveyRound) -> int:

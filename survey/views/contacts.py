@@ -18,7 +18,7 @@ from core.models import OutgoingEmail
 from core.numbers import whole_number
 from core.views import import_upload
 from survey import access
-from survey.forms import ContactForm, ContactImportForm, ReminderDaysForm, ReminderForm
+from survey.forms import ContactForm, ContactImportForm, ReminderForm
 from survey.models import Contact, SurveyRound
 from survey.selectors.contacts import round_contact_rows
 from survey.selectors.reminders import units_to_remind
@@ -118,22 +118,6 @@ def round_reminders(request: HttpRequest, year: int) -> HttpResponse:
     )
     context.update(sent=sent, reminder_days=survey_round.reminder_days)
     return render(request, "survey/round_reminders.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def round_settings(request: HttpRequest, year: int) -> HttpResponse:
-    access.require_coordinator(request.user)
-    survey_round = _round(year)
-    initial = {"reminder_days": ", ".join(str(d) for d in survey_round.reminder_days)}
-    form = ReminderDaysForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        reminders.set_reminder_days(
-            survey_round=survey_round, days=form.cleaned_data["reminder_days"], user=request.user
-        )
-        messages.success(request, _("The reminder days were saved."))
-        return redirect("survey:round-reminders", year=year)
-    return render(request, "survey/round_settings.html", {"round": survey_round, "form": form})
 
 
 @login_required

@@ -111,6 +111,10 @@ URLS = {
     "survey:round-contacts":        ((LOGIN, 403, 403, 200, 403, 200), {"year": 2024}),
     "survey:round-reminders":       ((LOGIN, 403, 403, 200, 403, 200), {"year": 2024}),
     "survey:round-settings":        ((LOGIN, 403, 403, 200, 403, 200), {"year": 2024}),
+    "survey:round-create":          ((LOGIN, 403, 403, 200, 403, 200), {}),
+    "survey:round-times":           ((LOGIN, 405, 405, 405, 405, 405), {"year": 2024}),
+    # A GET asks for a confirmation (the world's 2024 round is open); a POST closes.
+    "survey:round-close":           ((LOGIN, 403, 403, 200, 403, 200), {"year": 2024}),
     "survey:contact-import":        ((LOGIN, 403, 403, 200, 403, 200), {}),
     "survey:contact-create":        ((LOGIN, 403, 403, 200, 403, 200), {"code": UNIT}),
     "survey:contact-edit":          ((LOGIN, 403, 403, 200, 403, 200), {"code": UNIT, "pk": CONTACT}),

@@ -67,7 +67,7 @@ def test_recomputing_after_publication_changes_only_the_preliminary_results(coor
     kalmar = Response.objects.select_related("round").get(round=round_, unit__code="0880")
     answer_and_submit(kalmar, coordinator, fortb_vuxna="ja")
     compute_indicators(years=[2024])
-    publish_year(year=2024, user=analyst)
+    publish_year(year=2024, user=analyst, confirmed=True)  # Kalmar has not checked its results
 
     vinr = round_.parts.get(code="vinr")
     reopen_part(response=kalmar, part=vinr, reason="Rättelse", user=coordinator,
@@ -79,7 +79,7 @@ def test_recomputing_after_publication_changes_only_the_preliminary_results(coor
     assert UnitResult.objects.get(year=2024, unit__code="0880", indicator__code="VINR03").value == 0
     assert published_values(2024)["0880", "VINR03"] == 1  # every other invited unit: no value
 
-    revision = publish_year(year=2024, user=analyst, reason="Kalmar rättade sitt svar om fortbildning.")
+    revision = publish_year(year=2024, user=analyst, reason="Kalmar rättade sitt svar om fortbildning.", confirmed=True)
 
     assert published_values(2024)["0880", "VINR03"] == 0
     change = revision.changes.get()
@@ -167,3 +167,22 @@ def test_the_command_publishes_and_needs_a_reason_for_a_revision(analyst, capsys
         call_command("publish_results", "--year", "2017")
     call_command("publish_results", "--year", "2017", "--reason", "Rättelse")
     assert "revision 2: 1 changed values" in capsys.readouterr().out
+
+
+def test_the_revision_log_shows_the_country_county_and_group_results_a_revision_changed(client, analyst):
+    make_version("VINR02", 2017)
+    imported_2017(analyst, [("0880", "VINR02", 1), ("0881", "VINR02", 0)])
+    publish_year(year=2017, user=analyst, now=JUNE)
+    imported_2017(analyst, [("0880", "VINR02", 0), ("0881", "VINR02", 0)])
+    publish_year(year=2017, user=analyst, reason="Kalmar hade svarat fel om skolgång.")
+
+    page = client.get(reverse("indicators:revision-log"))
+
+    revision = dict(page.context["years"])[2017][0]
+    rows = {row.area: (row.change.indicator.code, row.old, row.new) for row in revision.aggregates}
+    assert rows["Riket"] == ("VINR02", "50 % (1 av 2)", "0 % (0 av 2)")
+    assert rows["Kalmar län"] == ("VINR02", "50 % (1 av 2)", "0 % (0 av 2)")
+    kalmar_groups = [area for area in rows if area not in ("Riket", "Kalmar län")]
+    assert kalmar_groups and all(":" in area for area in kalmar_groups)  # "grouping: group"
+    text = page.content.decode()
+    assert "Resultat för riket, län och grupper som revision 2 av 2017 ändrade" in text

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -267,8 +268,13 @@ def test_the_results_index_lists_the_published_years_with_file_api_and_revision_
     response = client.get(reverse("reporting:results-index"))
     assert [entry.year for entry in response.context["years"]] == [2024, 2023]
     text = response.content.decode()
-    assert "/resultat/2024/resultatfil.xlsx" in text and "/api/v3/kpi" in text
+    assert "/resultat/2024/resultatfil.xlsx" not in text and "Filen byggs." in text  # no link that answers 404
+    assert "/api/v3/kpi" in text
     assert reverse("indicators:revision-log") in text
+    call_command("export_results", "--store", stdout=StringIO())
+    text = client.get(reverse("reporting:results-index")).content.decode()
+    assert "/resultat/2024/resultatfil.xlsx" in text and "/resultat/2023/resultatfil.xlsx" in text
+    assert "Visar revision 1, byggd" in text
     assert reverse("reporting:results-index") in client.get(reverse("login")).content.decode()  # in the menu
 
 

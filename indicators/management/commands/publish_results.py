@@ -4,7 +4,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import command_user
 from indicators.models import Publication, UnitResult
-from indicators.services.publication import PublicationError, publish_year
+from indicators.services.publication import ConfirmationNeeded, PublicationError, publish_year
 from survey.models import SurveyRound
 
 
@@ -35,9 +35,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--reason", default="", help="Why the year is revised (shown in the revision log).")
         parser.add_argument("--as", dest="email", help="The analyst the publication is recorded for.")
+        parser.add_argument(
+            "--confirm",
+            action="store_true",
+            help="Publish despite the warnings (units that have not checked their results, open flags); they are "
+            "printed and kept in the audit event. A year whose round or an extension is open is never published.",
+        )
 
     def handle(
-        self, *args: object, year: int | None, all_closed: bool, reason: str, email: str | None, **options: object
+        self,
+        *args: object,
+        year: int | None,
+        all_closed: bool,
+        reason: str,
+        email: str | None,
+        confirm: bool,
+        **options: object,
     ) -> None:
         user = command_user(email, User.Role.ANALYST, User.Role.ADMIN)
         if email and user is None:
@@ -47,7 +60,11 @@ class Command(BaseCommand):
             self.stdout.write("Every closed year is already published.")
         for each in years:
             try:
-                publication = publish_year(year=each, user=user, reason=reason)
+                publication = publish_year(year=each, user=user, reason=reason, confirmed=confirm)
+            except ConfirmationNeeded as needed:
+                raise CommandError(
+                    f"{each}: " + " ".join(needed.warnings) + " Give --confirm to publish anyway."
+                ) from None
             except PublicationError as error:
                 raise CommandError(str(error)) from error
             changes = publication.changes.count()
