@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from reporting.models import Export
 from survey.models import Response, SurveyRound
