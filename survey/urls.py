@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from survey.views import api, audit, contacts, home, invitations, monitor, register, responses, rounds
+from survey.views import api, audit, contacts, invitations, monitor, register, responses, rounds
 
 site_patterns = [
     path("granskningslogg/", audit.audit_log, name="audit-log"),
@@ -40,7 +40,6 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", home.home, name="home"),
     path("", include((site_patterns, "survey"))),
     *api_patterns,
 ]
