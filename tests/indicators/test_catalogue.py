@@ -1,6 +1,7 @@
 """Loading the indicator catalogue per year, and the analysts' pages that list and change it."""
 
 import csv
+import re
 from pathlib import Path
 from unittest import mock
 
@@ -16,6 +17,7 @@ from indicators.services.computation import compute_indicators
 from indicators.tasks import compute_indicators as compute_task
 from survey.models import Response
 from survey.services import Change, save_answers, submit_part
+from tests.indicators.history_helpers import make_versions
 from tests.survey.round_helpers import COMPLETE_ALLMAN, COMPLETE_VINR, load_round_2024
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +225,11 @@ def test_a_respondent_may_not_see_the_catalogue(client, respondent):
     client.force_login(respondent)
     assert client.get(reverse("indicators:indicator-list")).status_code == 403
     assert client.get(edit_url()).status_code == 403
+
+
+def test_the_year_filter_lists_each_year_once(client, analyst):
+    make_versions(["VINR02", "VINR03", "VINRN1"], [2023, 2024])
+    client.force_login(analyst)
+    page = client.get(reverse("indicators:indicator-list")).content.decode()
+    options = re.findall(r'<option value="(\d{4})"', page)
+    assert options == ["2024", "2023"]
