@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import OutgoingEmail
-from indicators.models import Publication, ResultCheck, UnitResult
+from indicators.models import Publication, ResultCheck, UnitResult, YearComputation
 from reporting.models import Export
 from reporting.selectors.exports import is_outdated
 from survey.coordination.monitor import cumulative_submissions
@@ -111,7 +111,7 @@ class YearState:
     round: SurveyRound | None
     round_open: bool
     round_upcoming: bool
-    computed_at: datetime | None  # the newest computed unit value of the year
+    computed_at: datetime | None  # when the year was last computed from the answers
     units: int  # units with a survey that year
     units_checked: int  # units that confirmed or flagged at least one value
     open_flags: int
@@ -153,12 +153,8 @@ def year_states(*, now: datetime | None = None) -> list[YearState]:
     action, in a fixed number of queries per year."""
     now = now or timezone.now()
     rounds = {survey_round.year: survey_round for survey_round in SurveyRound.objects.all()}
-    values = dict(
-        UnitResult.objects.values("year")
-        .annotate(computed=Max("updated_at", filter=Q(source=UnitResult.Source.COMPUTED)))
-        .order_by()
-        .values_list("year", "computed")
-    )
+    values = set(UnitResult.objects.values_list("year", flat=True).distinct())
+    computed = dict(YearComputation.objects.values_list("year", "computed_at"))
     revisions = dict(
         Publication.objects.values("year").annotate(n=Max("revision")).order_by().values_list("year", "n")
     )
@@ -199,7 +195,7 @@ def year_states(*, now: datetime | None = None) -> list[YearState]:
                 round=survey_round,
                 round_open=survey_round is not None and survey_round.opens_at <= now < survey_round.closes_at,
                 round_upcoming=survey_round is not None and now < survey_round.opens_at,
-                computed_at=values.get(year),
+                computed_at=computed.get(year),
                 units=units.get(year, 0),
                 units_checked=checked.get(year, 0),
                 open_flags=fact["open_flags"],
