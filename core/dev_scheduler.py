@@ -28,6 +28,7 @@ class DevScheduler:
     long to wait for the next."""
 
     def __init__(self, schedule: dict, *, now: datetime) -> None:
+        current_app.loader.import_default_modules()  # the tasks of every app, as a worker would
         self.entries = {name: (entry["task"], maybe_schedule(entry["schedule"], app=current_app))
                         for name, entry in schedule.items()}  # fmt: skip
         self.last_run = dict.fromkeys(self.entries, now)
@@ -60,7 +61,6 @@ def start() -> threading.Thread | None:
     """Starts the scheduler in a daemon thread if development settings allow it; None otherwise."""
     if not enabled():
         return None
-    current_app.loader.import_default_modules()  # the tasks of every app, as a worker would
     scheduler = DevScheduler(current_app.conf.beat_schedule, now=timezone.now())
 
     def loop() -> None:
