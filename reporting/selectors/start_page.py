@@ -103,6 +103,7 @@ class NextAction:
     text: str
     url: str
     link_text: str
+    analysts_only: bool = False  # computing, publishing and the results file: pages coordinators may not open
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def _next_action(state: dict, *, now: datetime) -> NextAction | None:  # noqa: P
             _("Follow-up"),
         )
     if state["has_values"] is False:
-        return NextAction(_("Compute the results."), results, _("Results of the year"))
+        return NextAction(_("Compute the results."), results, _("Results of the year"), analysts_only=True)
     if state["open_flags"]:
         return NextAction(
             _("Units have flagged values: wait until the coordinators have resolved them."),
@@ -142,9 +143,11 @@ def _next_action(state: dict, *, now: datetime) -> NextAction | None:  # noqa: P
             _("Flags"),
         )
     if state["revision"] is None:
-        return NextAction(_("Publish the results."), results, _("Results of the year"))
+        return NextAction(_("Publish the results."), results, _("Results of the year"), analysts_only=True)
     if not state["file_stored"] or state["file_outdated"]:
-        return NextAction(_("Create the results file."), reverse("exports:export-list"), _("Results file"))
+        return NextAction(
+            _("Create the results file."), reverse("exports:export-list"), _("Results file"), analysts_only=True
+        )
     return None
 
 

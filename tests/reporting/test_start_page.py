@@ -96,3 +96,14 @@ def test_the_analyst_sees_each_years_state_and_the_next_step(client, analyst, ad
     rows = year_rows(client.get("/").content.decode())
     assert "revision 2" in rows[2022] and "äldre än senaste publiceringen" in rows[2022]
     assert "Skapa resultatfilen." in rows[2022]
+
+
+def test_the_coordinator_is_not_sent_to_the_analysts_pages(client, coordinator, admin_user):
+    kalmar = ReportingUnit.objects.get(code="0880")
+    version = make_version("VINR02", 2022)
+    UnitResult.objects.create(year=2022, unit=kalmar, indicator=version.indicator, value=1, source="imported",
+                              updated_at=timezone.now())  # fmt: skip
+    client.force_login(coordinator)
+    page = client.get("/").content.decode()
+    assert "Publicera resultaten. (analytikerna)" in year_rows(page)[2022]
+    assert reverse("indicators:year-results", kwargs={"year": 2022}) in page  # the year's page, which staff read
