@@ -23,13 +23,17 @@ STAFF = {
     "home", "password_change", "two-factor-overview", "reporting:results-index",
     "survey:round-list", "survey:round-monitor", "survey:unit-list", "survey:unit-detail",
     "survey:response-detail", "indicators:indicator-list", "indicators:year-results",
-    "indicators:flag-list", "indicators:revision-log",
+    "indicators:flag-list", "indicators:revision-log", "indicators:version-edit", "indicators:unit-check",
+    "survey:response-history", "survey:round-monitor-export",
 }  # fmt: skip
 COORDINATOR = STAFF | {
     "survey:round-contacts", "survey:round-reminders", "survey:round-settings", "survey:contact-import",
     "survey:audit-log", "survey:questionnaire-upload", "survey:answers-import", "survey:response-extend",
+    "survey:unit-create", "survey:contact-create",
 }  # fmt: skip
-ANALYST = STAFF | {"exports:export-list", "indicators:history-import", "indicators:year-publish"}
+ANALYST = STAFF | {
+    "exports:export-list", "exports:export-detail", "indicators:history-import", "indicators:year-publish",
+}  # fmt: skip
 REACHABLE = {"coordinator": COORDINATOR, "analyst": ANALYST, "admin": COORDINATOR | ANALYST | {"admin:index"}}
 
 PER_NAME = 3  # pages of one URL name opened at most (a unit's page stands for all 290)
