@@ -47,14 +47,11 @@ class DevScheduler:
         return ran, wait
 
     def run(self, task: str) -> None:
-        close_old_connections()
         try:
             current_app.tasks[task].apply_async()  # eager: runs here, inline
             logger.info("Development scheduler ran %s.", task)
         except Exception:
             logger.exception("Development scheduler: %s failed.", task)
-        finally:
-            close_old_connections()
 
 
 def start() -> threading.Thread | None:
@@ -65,7 +62,14 @@ def start() -> threading.Thread | None:
 
     def loop() -> None:
         while True:
-            _ran, wait = scheduler.tick()
+            close_old_connections()  # the thread's own connection, as around a request
+            try:
+                _ran, wait = scheduler.tick()
+            except Exception:  # the schedule itself failed (the database locked…): try again later
+                logger.exception("Development scheduler: the schedule could not be checked.")
+                wait = 60.0
+            finally:
+                close_old_connections()
             time.sleep(wait)
 
     thread = threading.Thread(target=loop, name="dev-scheduler", daemon=True)
