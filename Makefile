@@ -14,24 +14,24 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-# Swedish translations are compiled from locale/sv/LC_MESSAGES/django.po (needs gettext's msgfmt).
-messages: $(STAMP)
-	$(PY) manage.py compilemessages --locale sv --ignore '.venv' -v0
+# Swedish translations are compiled from locale/sv/LC_MESSAGES/django.po (needs gettext's msgfmt),
+# only when the .po changed: no Django start for it on every make run.
+MO := locale/sv/LC_MESSAGES/django.mo
+$(MO): locale/sv/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+messages: $(STAMP) $(MO)
 
 setup: $(STAMP) messages
 
+# The demo on http://$(HOST):$(PORT) (make run PORT=8001 for another port). One process sets everything
+# up, skipping what is there already (demo/management/commands/setup_demo.py), then serves with the
+# scheduled jobs running in-process (core/dev_scheduler.py); links in e-mails use SITE_URL, the
+# address served on.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: setup
-	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 $(PY) manage.py load_units
-	DEBUG=1 $(PY) manage.py load_questionnaire --all
-	DEBUG=1 $(PY) manage.py load_indicators
-	DEBUG=1 $(PY) manage.py create_demo_users
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py compute_indicators --all
-	DEBUG=1 $(PY) manage.py publish_results --all-closed --confirm
-	DEBUG=1 $(PY) manage.py export_results --store
-	@echo "Open http://127.0.0.1:8000 (stop with Ctrl-C)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py setup_demo --serve $(HOST):$(PORT)
 
 # axe-core for the accessibility browser tests, pinned in package-lock.json (npm ci keeps the
 # tarball's old mtime, hence the touch).

@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from core.audit import register_event_labels
+        from core.audit import register_detail_labels, register_event_labels
 
         register_event_labels(
             {
@@ -18,6 +18,9 @@ class AccountsConfig(AppConfig):
                 "accounts.two_factor.recovery_code_used": _("Recovery code used"),
                 "accounts.two_factor.recovery_codes_created": _("New recovery codes made"),
             }
+        )
+        register_detail_labels(
+            {"user": _("User"), "name": _("Name"), "remaining": _("Remaining"), "confirmed": _("Confirmed")}
         )
         from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415
 

@@ -3,8 +3,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from config.health import healthz
+from reporting.views.start import home
 
 urlpatterns = [
+    # The start page: staff see what to do now, respondents their units (reporting reads every layer).
+    path("", home, name="home"),
     path("", include("survey.urls")),
     path("", include("core.urls")),
     path("konto/", include("accounts.urls")),

@@ -7,7 +7,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self) -> None:
-        from core.audit import register_event_labels
+        from core.audit import register_detail_labels, register_event_labels
 
         register_event_labels(
             {
@@ -18,5 +18,25 @@ class IndicatorsConfig(AppConfig):
                 "indicators.result.confirmed": _("Results confirmed"),
                 "indicators.result.flagged": _("Result flagged"),
                 "indicators.result.resolved": _("Result flag resolved"),
+            }
+        )
+        register_detail_labels(
+            {
+                "year": _("Year"),
+                "years": _("Years"),
+                "indicator": _("Indicator"),
+                "indicators": _("Indicators"),
+                "changes": _("Changes"),
+                "check": _("Flag"),
+                "comment": _("Comment"),
+                "resolution": _("Outcome"),
+                "revision": _("Revision"),
+                "rows": _("Rows"),
+                "created": _("Created"),
+                "updated": _("Updated"),
+                "kept": _("Kept"),
+                "filename": _("File"),
+                "values": _("Values"),
+                "reason": _("Reason"),
             }
         )

@@ -147,6 +147,18 @@ class AggregateResult(models.Model):
         return self.figure.display
 
 
+class YearComputation(models.Model):
+    """When a year's results were last computed from the answers (unit values and aggregates), even
+    if no value changed: what the staff start page shows and what `setup_demo` compares with the
+    answers to skip a year that is up to date."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    computed_at = models.DateTimeField(_("computed"))
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.computed_at:%Y-%m-%d %H:%M}"
+
+
 class Publication(models.Model):
     """A publication of a year's results: the first (revision 1) freezes them; each correction
     after it is a new revision with a date and a reason, listed in the public revision log."""

@@ -7,10 +7,11 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
-        from core.audit import register_event_labels
+        from core.audit import register_detail_labels, register_event_labels
 
         register_event_labels(
             {
                 "reporting.export.started": _("Export started"),
             }
         )
+        register_detail_labels({"export": _("Export")}, links={"export": "exports:export-detail"})

@@ -7,7 +7,7 @@ class SurveyConfig(AppConfig):
     verbose_name = _("Survey")
 
     def ready(self) -> None:
-        from core.audit import register_event_labels
+        from core.audit import register_detail_labels, register_event_labels
 
         register_event_labels(
             {
@@ -29,6 +29,34 @@ class SurveyConfig(AppConfig):
                 "survey.contact.deleted": _("Contact deleted"),
                 "survey.contact.imported": _("Contacts imported"),
             }
+        )
+        register_detail_labels(
+            {
+                "year": _("Year"),
+                "response": _("Response"),
+                "part": _("Part"),
+                "reason": _("Reason"),
+                "count": _("Count"),
+                "batch": _("Batch"),
+                "contact": _("Contact"),
+                "contacts": _("Contacts"),
+                "created": _("Created"),
+                "updated": _("Updated"),
+                "days": _("Days"),
+                "email": _("E-mail address"),
+                "file": _("File"),
+                "first_year": _("First year"),
+                "first_year_without": _("First year without"),
+                "invitation": _("Invitation"),
+                "role": _("Role"),
+                "source": _("Source"),
+                "successor": _("Successor"),
+                "units": _("Units"),
+                "until": _("Until"),
+                "version": _("Version"),
+                "event_id": _("Event"),
+            },
+            links={"response": "survey:response-detail"},
         )
         from survey.selectors import questionnaire
 

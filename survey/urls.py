@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from survey.views import api, audit, contacts, emails, home, invitations, monitor, register, responses, rounds
+from survey.views import api, audit, contacts, emails, invitations, monitor, register, responses, rounds
 
 site_patterns = [
     path("granskningslogg/", audit.audit_log, name="audit-log"),
@@ -46,7 +46,6 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", home.home, name="home"),
     path("", include((site_patterns, "survey"))),
     *api_patterns,
 ]

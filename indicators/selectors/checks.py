@@ -165,6 +165,12 @@ class FlagOverview:
     confirmed_units: int  # units that confirmed at least one value
     open_flags: int
     resolved_flags: int
+    units: int = 0  # units with a survey that year
+    checked_units: int = 0  # units that confirmed or flagged at least one value
+
+    @property
+    def unchecked_units(self) -> int:
+        return self.units - self.checked_units
 
 
 def flag_overview(*, year: int) -> FlagOverview:
@@ -208,4 +214,6 @@ def flag_overview(*, year: int) -> FlagOverview:
         confirmed_units=len({check.unit_id for check in checks if check.status == ResultCheck.Status.CONFIRMED}),
         open_flags=statuses[ResultCheck.Status.FLAGGED],
         resolved_flags=statuses[ResultCheck.Status.RESOLVED],
+        units=Response.objects.filter(round__year=year).count(),
+        checked_units=len({check.unit_id for check in checks}),
     )

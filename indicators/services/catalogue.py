@@ -331,7 +331,9 @@ class CatalogueRow:
 
 
 def catalogue_years() -> list[int]:
-    return sorted(IndicatorVersion.objects.values_list("year", flat=True).distinct(), reverse=True)
+    """Each year with a definition once, newest first (the model's ordering by indicator would make
+    DISTINCT keep one row per indicator and year)."""
+    return list(IndicatorVersion.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def catalogue_rows(*, year: int | None = None) -> list[CatalogueRow]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from indicators.calculation.aggregate import Area, aggregate
 from indicators.calculation.unit_values import Definition, unit_values
-from indicators.models import AggregateResult, IndicatorVersion, UnitResult
+from indicators.models import AggregateResult, IndicatorVersion, UnitResult, YearComputation
 from survey.models import Answer, GroupMembership, PartSubmission, ReportingUnit, Response, SurveyRound
 
 
@@ -211,10 +211,13 @@ def aggregate_results(*, years: Iterable[int], known: dict[tuple[int, int, int],
 def compute_indicators(*, years: Iterable[int], now: datetime | None = None) -> ComputeReport:
     """Unit values and aggregates for `years`: what the task and `manage.py compute_indicators` run."""
     years = sorted(set(years))
+    now = now or timezone.now()
     report = ComputeReport(years=years)
-    computed = _compute_and_store(years=years, now=now or timezone.now())
+    computed = _compute_and_store(years=years, now=now)
     report.unit_results = len(computed)
     report.aggregates = aggregate_results(years=years, known=computed)
+    for year in years:
+        YearComputation.objects.update_or_create(year=year, defaults={"computed_at": now})
     return report
 
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from core.audit import event_details, event_label
+from core.audit import event_details, event_label, readable_details
 from core.models import AuditEvent
 from core.spreadsheets import csv_text
 from survey import access
@@ -68,7 +68,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page.object_list:
         event.label = event_label(event.code)
-        event.details = event_details(event.data)
+        event.details = readable_details(event.data)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)

@@ -1,6 +1,7 @@
 """Loading the indicator catalogue per year, and the analysts' pages that list and change it."""
 
 import csv
+import re
 import time
 from pathlib import Path
 from unittest import mock
@@ -17,6 +18,7 @@ from indicators.services.computation import compute_indicators
 from indicators.tasks import compute_indicators as compute_task
 from survey.models import Response
 from survey.services import Change, save_answers, submit_part
+from tests.indicators.history_helpers import make_versions
 from tests.survey.round_helpers import COMPLETE_ALLMAN, COMPLETE_VINR, load_round_2024
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +253,11 @@ def test_a_rule_with_a_backreference_is_refused_at_the_rule_field(client, analys
         "bakåtreferenser (som \\1) stöds inte."
     ]
     assert version("VINR02", 2024).rule == "${skola_rutin} = 'ja'"
+
+
+def test_the_year_filter_lists_each_year_once(client, analyst):
+    make_versions(["VINR02", "VINR03", "VINRN1"], [2023, 2024])
+    client.force_login(analyst)
+    page = client.get(reverse("indicators:indicator-list")).content.decode()
+    options = re.findall(r'<option value="(\d{4})"', page)
+    assert options == ["2024", "2023"]

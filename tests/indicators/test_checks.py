@@ -240,6 +240,18 @@ def test_the_flag_list_shows_open_flags_first_and_the_counts(closed, respondent,
     assert (overview.confirmed_units, overview.open_flags, overview.resolved_flags) == (1, 2, 1)
 
 
+def test_the_flag_list_says_how_many_units_have_not_checked_yet(client, closed, respondent, coordinator):
+    nybro = UserFactory.respondent(units=["0881"])
+    confirm_results(unit=kalmar(), year=2024, user=respondent)
+    flag_result(unit=ReportingUnit.objects.get(code="0881"), year=2024, indicator_code="VINR05", comment="Vi svarade",
+                user=nybro)  # fmt: skip
+    invited = Response.objects.filter(round__year=2024).count()
+    client.force_login(coordinator)
+    page = client.get(reverse("indicators:flag-list", kwargs={"year": 2024})).content.decode()
+    assert f"2 av {invited} enheter har kontrollerat sina resultat" in page
+    assert f"{invited - 2} enheter har inte kontrollerat än" in page
+
+
 def test_a_resolution_needs_an_outcome_and_is_given_once(client, closed, respondent, coordinator):
     check = flag_result(unit=kalmar(), year=2024, indicator_code="VINR02", comment="Fel", user=respondent)
     client.force_login(coordinator)

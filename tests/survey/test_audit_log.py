@@ -55,8 +55,23 @@ def test_a_coordinator_sees_the_staff_actions_newest_first(client, coordinator, 
     assert extended < reopened < invited
     assert "Karin Samordnare" in html and coordinator.email in html
     assert "0880 Kalmar" in html
-    assert "reason: Fel antal i fråga 13" in html and "reason: Sjukdom" in html
+    assert "Skäl: Fel antal i fråga 13" in html and "Skäl: Sjukdom" in html
     assert timezone.localtime(AuditEvent.objects.first().created_at).strftime("%Y-%m-%d %H:%M") in html
+
+
+def test_details_are_in_words_local_time_and_link_the_response_and_the_unit(client, coordinator, staff_actions):
+    client.force_login(coordinator)
+    html = client.get(URL, {"code": "survey.response.extended"}).content.decode()
+    rows = html[html.index("<tbody") :]
+    until = timezone.localtime(staff_actions.round.closes_at + timedelta(days=7))
+    months = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+              "november", "december"]  # fmt: skip
+    assert f"Till och med: {until.day} {months[until.month - 1]} {until.year} {until:%H:%M}" in rows
+    response_url = reverse("survey:response-detail", kwargs={"pk": staff_actions.pk})
+    assert f'Svar: <a href="{response_url}">{staff_actions.pk}</a>' in rows
+    unit_url = reverse("survey:unit-detail", kwargs={"code": "0880"})
+    assert f'<a href="{unit_url}">0880 Kalmar</a>' in rows
+    assert "survey.response.extended" not in rows and "response:" not in rows and "+00:00" not in rows
 
 
 def test_events_without_an_actor_are_the_systems(client, coordinator):
@@ -64,7 +79,7 @@ def test_events_without_an_actor_are_the_systems(client, coordinator):
     client.force_login(coordinator)
     html = client.get(URL).content.decode()
     assert label("survey.reminder.scheduled_sent") in html
-    assert "count: 3" in html
+    assert "Antal: 3" in html
 
 
 def test_an_unknown_code_is_shown_as_it_is(client, coordinator):
@@ -101,7 +116,7 @@ def test_the_csv_export_holds_the_filtered_events_formula_safe(client, coordinat
     export = client.get(URL, {"code": "survey.part.reopened", "format": "csv"})
     assert export["Content-Type"].startswith("text/csv")
     text = export.content.decode("utf-8-sig")
-    assert "reason: =HYPERLINK" in text and "'=HYPERLINK" not in text  # not at the start of a cell
+    assert "Skäl: =HYPERLINK" in text and "'=HYPERLINK" not in text  # not at the start of a cell
     assert label("survey.invitation.sent") not in text
     AuditEvent.objects.create(code="=cmd", actor=None, unit=None)
     text = client.get(URL, {"format": "csv"}).content.decode("utf-8-sig")

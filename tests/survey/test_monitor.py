@@ -1,4 +1,5 @@
 import io
+import re
 import zoneinfo
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -264,3 +265,15 @@ def test_the_monitor_sorts_names_in_swedish_order(client, coordinator, statuses)
     export = client.get(reverse("survey:round-monitor-export", kwargs={"year": 2024}), {"county": "08", "sort": "name"})
     names = [row[1].value for row in load_workbook(io.BytesIO(export.content)).active.iter_rows()]
     assert names.index("Zinkgruvan") < names.index("Åmål") < names.index("Älmhult")
+
+
+def test_the_unit_list_has_a_column_per_part_with_a_status_badge(client, coordinator, statuses):
+    client.force_login(coordinator)
+    content = client.get(reverse("survey:round-monitor", kwargs={"year": 2024}), {"q": "0882"}).content.decode()
+    table = content[content.index('id="units-caption"') :]
+    header, body = table.split("</thead>", 1)
+    for part in Part.objects.filter(round=statuses).order_by("order"):
+        assert f">{part.label}<" in header
+    row = body[body.index("<tr>") : body.index("</tr>")]
+    # 0882: allman started, vinr submitted; one badge per part, in the order of the parts.
+    assert re.findall(r'<span class="badge [^"]+">([^<]+)</span>', row) == ["Påbörjad", "Inskickad"]
