@@ -154,6 +154,9 @@ class YearComputation(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     computed_at = models.DateTimeField(_("computed"))
+    # What it was computed from (selectors/freshness.py, inputs_fingerprint): not a time, since
+    # answers may carry the time they were given, earlier than the computation that missed them.
+    inputs = models.CharField(max_length=400, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"{self.year} {self.computed_at:%Y-%m-%d %H:%M}"

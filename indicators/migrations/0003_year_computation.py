@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="year")),
                 ("computed_at", models.DateTimeField(verbose_name="computed")),
+                ("inputs", models.CharField(blank=True, editable=False, max_length=400)),
             ],
         ),
     ]

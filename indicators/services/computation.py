@@ -14,6 +14,7 @@ from django.utils import timezone
 from indicators.calculation.aggregate import Area, aggregate
 from indicators.calculation.unit_values import Definition, unit_values
 from indicators.models import AggregateResult, IndicatorVersion, UnitResult, YearComputation
+from indicators.selectors.freshness import inputs_fingerprint
 from survey.models import Answer, GroupMembership, PartSubmission, ReportingUnit, Response, SurveyRound
 
 
@@ -213,11 +214,12 @@ def compute_indicators(*, years: Iterable[int], now: datetime | None = None) -> 
     years = sorted(set(years))
     now = now or timezone.now()
     report = ComputeReport(years=years)
+    inputs = inputs_fingerprint(years)  # before reading them: a change meanwhile makes the year stale
     computed = _compute_and_store(years=years, now=now)
     report.unit_results = len(computed)
     report.aggregates = aggregate_results(years=years, known=computed)
     for year in years:
-        YearComputation.objects.update_or_create(year=year, defaults={"computed_at": now})
+        YearComputation.objects.update_or_create(year=year, defaults={"computed_at": now, "inputs": inputs[year]})
     return report
 
 
