@@ -241,7 +241,9 @@ def unit_page(*, year: int, code: str) -> UnitPage:
             country={code: display(published.figure(code, COUNTRY)) for code in published.versions},
         ),  # fmt: skip
         sections=sections,
-        years=_year_links(every_year, year, "reporting:unit-page", available={*reported, year}, code=unit.code),
+        # Every year the unit has a page: with values, or in the register without answers.
+        years=_year_links(every_year, year, "reporting:unit-page", code=unit.code,
+                          available={y for y in every_year if unit.pk in _units_with_rows(every_year[y])}),  # fmt: skip
         api_url=reverse("kolada:data-municipality-year", kwargs={"municipality": unit.code, "years": str(year)}),
         file_url=FILE_URL.format(year=year),
     )

@@ -209,6 +209,14 @@ def test_a_unit_of_the_year_that_sent_no_answers_has_a_page_that_says_so(client,
     row = rows_by_code(page)["VINR02"]
     assert (row.unit_value, row.county, row.country) == (None, share([1, 0, 1]), share([1, 0, 1, 0]))
     assert "Vimmerby lämnade inga svar 2024." in response.content.decode()
+    assert [link.year for link in page.years if link.available] == [2024]  # 2023: not in the register
+
+
+def test_the_year_selector_links_a_year_without_answers(client, published, analyst):
+    set_value(2023, "0884", "VINR02", 1)  # Vimmerby answered 2023, not 2024
+    publish_year(year=2023, user=analyst, reason="Vimmerby", confirmed=True)
+    page = client.get(reverse("reporting:unit-page", kwargs={"year": 2023, "code": "0884"})).context["page"]
+    assert [link.year for link in page.years if link.available] == [2023, 2024]
 
 
 def test_a_unit_not_in_the_years_register_is_not_found(client, published):
