@@ -2,6 +2,7 @@
 and the CSV download of every published value. Ids, values and the fields we fill differently from
 Kolada are described in reporting/selectors/kolada.py and the README ("Open API")."""
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from itertools import islice
 
@@ -324,11 +325,12 @@ class MunicipalityDetail(MunicipalityList):
         return self.answer(request, ids)
 
 
-class GroupList(OpenApiView):
-    """Kolada's group endpoints: `/municipality_groups` and `/kpi_groups`, with `members`."""
+class GroupList(OpenApiView, ABC):
+    """Kolada's group endpoints: `/municipality_groups` and `/kpi_groups`, with `members`; each
+    subclass says which groups."""
 
-    def groups(self) -> list[dict]:
-        raise NotImplementedError
+    @abstractmethod
+    def groups(self) -> list[dict]: ...
 
     def get(self, request: Request, ids: str | None = None) -> ApiResponse:
         filters = Filters(
