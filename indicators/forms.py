@@ -42,6 +42,16 @@ class VersionForm(forms.Form):
         help_text=_("Only for a year whose definition changed, e.g. how the change affects comparisons over time."),
     )
 
+    confidential_below = forms.IntegerField(
+        label=_("Confidentiality threshold"),
+        min_value=0,
+        max_value=1000,
+        help_text=_(
+            'Counts of persons from 1 up to below this number are published as ".." (confidential), in the '
+            "file, the pages and the API; 0 never masks. Aggregates are computed from the true values."
+        ),
+    )
+
     def __init__(self, *args: object, read_only: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if read_only:

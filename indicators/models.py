@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from indicators.calculation.aggregate import Figure
 from survey.models import County, Group, ReportingUnit
 
+# How a confidential value is published, as in Kolada and Socialstyrelsen's tables ("sekretess").
+CONFIDENTIAL_MARK = ".."
+# A key figure counts persons: counts 1–4 are confidential unless its definition says otherwise.
+KEY_FIGURE_CONFIDENTIAL_BELOW = 5
+
 
 class Indicator(models.Model):
     """An indicator or key figure with a stable public code (e.g. VINR08B); its definition is per year."""
@@ -60,6 +65,14 @@ class IndicatorVersion(models.Model):
         _("desired direction"), max_length=10, choices=Direction.choices, blank=True, default=Direction.UP
     )
     comparability_note = models.TextField(_("comparability note"), blank=True)
+    # A count of persons from 1 up to below this is published as ".." (sekretess): so few persons
+    # could be recognised. 0: never masked (an indicator's 1/0, shares of units). Aggregates are
+    # still computed from the true values.
+    confidential_below = models.PositiveSmallIntegerField(
+        _("confidentiality threshold"),
+        default=0,
+        help_text=_('Counts from 1 up to below this number are published as ".." (confidential). 0: never.'),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
 
@@ -71,6 +84,10 @@ class IndicatorVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}"
+
+    def is_confidential(self, value: Decimal | None) -> bool:
+        """Whether a published value (a unit's count or an area's sum) is shown as ".."."""
+        return value is not None and 0 < value < self.confidential_below
 
 
 class UnitResult(models.Model):

@@ -22,7 +22,7 @@ from core.audit import record_event
 from core.numbers import whole_number
 from core.queue import QUEUE_DOWN_ERRORS, task
 from core.tables import read_rows
-from indicators.models import Indicator, IndicatorVersion
+from indicators.models import KEY_FIGURE_CONFIDENTIAL_BELOW, Indicator, IndicatorVersion
 from indicators.selectors.rules import QuestionInfo, labelled, questions_of_year, rule_problems
 from survey.models import SurveyRound
 from survey.xlsform.expressions import ExpressionError, parse
@@ -32,9 +32,11 @@ COLUMNS = ("code", "kind", "part", "title_sv", "rule", "aggregation", "first_yea
            "desired_direction", "comparability_note", "description_sv", "rule_text_sv")  # fmt: skip
 # The most rows the catalogue may hold (core/workbooks.py; README, *Imports*); it has about 20.
 CATALOGUE_ROWS = 2_000
+# An optional column: empty or absent gives a key figure KEY_FIGURE_CONFIDENTIAL_BELOW, an indicator 0.
+CONFIDENTIAL_COLUMN = "confidential_below"
 # The fields of a version an analyst edits, in the order of the form.
 FIELDS = ("title", "description", "kind", "part_code", "rule", "rule_text", "aggregation", "desired_direction",
-          "comparability_note")  # fmt: skip
+          "comparability_note", "confidential_below")  # fmt: skip
 # Changing one of these changes the results, so the year is recomputed.
 COMPUTING_FIELDS = {"kind", "part_code", "rule", "aggregation"}
 Kind, Aggregation, Direction = IndicatorVersion.Kind, IndicatorVersion.Aggregation, IndicatorVersion.Direction
@@ -73,9 +75,9 @@ class _Row:
     first_year: int
     last_year: int | None
     notes: dict[int | None, str]  # year (None: every year) → note
-    values: dict[str, str]
+    values: dict[str, Any]
 
-    def version_values(self, year: int) -> dict[str, str]:
+    def version_values(self, year: int) -> dict[str, Any]:
         notes = [note for key, note in self.notes.items() if key in (None, year)]
         return {**self.values, "comparability_note": " ".join(notes)}
 
@@ -142,6 +144,15 @@ def _read(path: Path) -> tuple[list[_Row], list[str]]:
             found.append(_("A key figure has no desired direction."))
         if not row["title_sv"] or not row["part"]:
             found.append(_("The title and the part are required."))
+        threshold_text = row.get(CONFIDENTIAL_COLUMN, "")
+        threshold = whole_number(threshold_text) if threshold_text else None
+        if threshold_text and (threshold is None or not 0 <= threshold <= 1000):
+            found.append(
+                _("%(column)s must be empty or a whole number from 0 to 1000, not %(value)s.")
+                % {"column": CONFIDENTIAL_COLUMN, "value": threshold_text}
+            )
+        if threshold is None:
+            threshold = KEY_FIGURE_CONFIDENTIAL_BELOW if row["kind"] == Kind.KEY_FIGURE else 0
         first, last = _year(row["first_year"]), _year(row["last_year"])
         if first is None or (row["last_year"] and (last is None or last < first)):
             found.append(_("first_year must be a year, and last_year empty or a year from first_year on."))
@@ -150,7 +161,8 @@ def _read(path: Path) -> tuple[list[_Row], list[str]]:
             continue
         values = {"title": row["title_sv"], "description": row["description_sv"], "kind": row["kind"],
                   "part_code": row["part"], "rule": row["rule"], "rule_text": row["rule_text_sv"],
-                  "aggregation": row["aggregation"], "desired_direction": row["desired_direction"]}  # fmt: skip
+                  "aggregation": row["aggregation"], "desired_direction": row["desired_direction"],
+                  "confidential_below": threshold}  # fmt: skip
         parsed.append(_Row(code, first, last, _notes(row["comparability_note"]), values))  # type: ignore[arg-type]
     return parsed, problems
 

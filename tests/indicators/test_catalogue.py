@@ -50,7 +50,7 @@ def edit_url(code: str = "VINR02", year: int = 2024) -> str:
 
 def form_data(v: IndicatorVersion, **changes: str) -> dict[str, str]:
     fields = ("title", "description", "kind", "part_code", "rule", "rule_text", "aggregation", "desired_direction",
-              "comparability_note")  # fmt: skip
+              "comparability_note", "confidential_below")  # fmt: skip
     return {**{name: getattr(v, name) for name in fields}, **changes}
 
 
