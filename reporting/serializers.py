@@ -83,6 +83,10 @@ class KpiSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["indicator", "nyckeltal"], help_text="Not in Kolada.")
     aggregation = serializers.ChoiceField(choices=["share", "sum"], help_text="Not in Kolada.")
     desired_direction = serializers.ChoiceField(choices=["up", "down", ""], help_text="Not in Kolada.")
+    confidential_below = serializers.IntegerField(
+        help_text='Not in Kolada. A count of persons from 1 up to below this is published with status ".." '
+        "(sekretess), in the latest published year's definition; 0: nothing is withheld (always 0 for shares)."
+    )
     years = serializers.ListField(child=serializers.IntegerField(), help_text="Published years. Not in Kolada.")
     comparability_notes = ComparabilityNoteSerializer(many=True, help_text="Not in Kolada.")
 

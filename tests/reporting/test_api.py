@@ -172,6 +172,12 @@ def test_a_count_of_persons_under_the_threshold_is_withheld_as_in_kolada(client,
     assert values["VINRN1", KALMAR, 2021] == withheld
 
 
+def test_the_kpi_says_below_which_count_values_are_withheld(client, confidential):
+    vinr02, vinrn1 = get(client, reverse("kolada:kpi-list"))["values"]
+
+    assert (vinr02["confidential_below"], vinrn1["confidential_below"]) == (0, 5)
+
+
 def test_the_csv_withholds_the_same_counts(client, confidential):
     rows = list(csv.reader(io.StringIO(client.get(reverse("kolada:published-csv")).getvalue().decode())))
 
