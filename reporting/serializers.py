@@ -2,24 +2,36 @@
 
 from rest_framework import serializers
 
+from indicators.models import CONFIDENTIAL_MARK
 from reporting.selectors.kolada import MISSING
 
 
 class ValueSerializer(serializers.Serializer):
     gender = serializers.ChoiceField(choices=["T"], help_text="Always T (total): nothing is divided by gender.")
     count = serializers.IntegerField(
-        help_text="Units behind the value: 1 for a unit, the units with a value for a county, the country or "
-        "a group; 0 without a value."
+        help_text="Units behind the value, as in Kolada: 1 for a unit, the units with a value for a county, the "
+        "country or a group; 0 without a value. Kept when the value is confidential."
     )
-    status = serializers.ChoiceField(choices=["", MISSING], help_text=f'"" with a value, "{MISSING}" without.')
+    status = serializers.ChoiceField(
+        choices=["", MISSING, CONFIDENTIAL_MARK],
+        help_text=f'"" with a value, "{MISSING}" without, "{CONFIDENTIAL_MARK}" (sekretess, as in Kolada and '
+        "Socialstyrelsen's tables) for a count of persons under the key figure's confidentiality threshold "
+        "(1–4 by default), a unit's or an area's sum: then value and numerator are null.",
+    )
     value = serializers.FloatField(
         allow_null=True,
         help_text="Indicator: a unit 100 (fulfilled) or 0 (not), an area the share of its units with a value "
-        "that fulfil it in percent, one decimal rounded half up. Key figure: the unit's number, an area's sum. "
-        "Null: no value.",
+        "that fulfil it in percent, one decimal rounded half up, for computing with: do not round it again. The "
+        "published whole percent is numerator / count * 100 rounded half up (39 of 289: 13.49…, so 13 %; "
+        "13.5 would round to 14). Key figure: the unit's number, an area's sum. Null: no value, or confidential.",
     )
     isdeleted = serializers.BooleanField(
         help_text="True for a value a revision withdrew (only with from_date: then value is null); else false."
+    )
+    numerator = serializers.FloatField(
+        allow_null=True,
+        help_text="Not in Kolada. Indicator: the units that fulfil it (a unit 1 or 0); key figure: the sum (a unit "
+        "its number). Null when value is null.",
     )
 
 
@@ -71,6 +83,10 @@ class KpiSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["indicator", "nyckeltal"], help_text="Not in Kolada.")
     aggregation = serializers.ChoiceField(choices=["share", "sum"], help_text="Not in Kolada.")
     desired_direction = serializers.ChoiceField(choices=["up", "down", ""], help_text="Not in Kolada.")
+    confidential_below = serializers.IntegerField(
+        help_text='Not in Kolada. A count of persons from 1 up to below this is published with status ".." '
+        "(sekretess), in the latest published year's definition; 0: nothing is withheld (always 0 for shares)."
+    )
     years = serializers.ListField(child=serializers.IntegerField(), help_text="Published years. Not in Kolada.")
     comparability_notes = ComparabilityNoteSerializer(many=True, help_text="Not in Kolada.")
 

@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.text import swedish_sort_key
 from indicators.calculation.aggregate import COUNTRY, Area
-from indicators.models import IndicatorVersion, Publication
+from indicators.models import CONFIDENTIAL_MARK, IndicatorVersion, Publication
 from indicators.selectors.results import fulfilment_text, plain_number, unit_value_text
 from reporting.models import Export
 from reporting.pages.charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
@@ -42,6 +43,52 @@ def display(figure: Figure | None) -> Decimal | None:
     return plain_number(figure.display) if figure else None
 
 
+def units_behind(figure: Figure | None, *, with_districts: bool) -> str:
+    """The units behind an aggregate in words: "12 av 28 svarande kommuner och stadsdelar" for a
+    share, "från 28 svarande kommuner" for a sum; "" without units with a value. Districts are named
+    only when some of the units are districts."""
+    if figure is None or not figure.denominator:
+        return ""
+    words = {"numerator": plain_number(figure.numerator), "count": figure.denominator}
+    if figure.aggregation != IndicatorVersion.Aggregation.SHARE:
+        if with_districts:
+            text = ngettext(
+                "from %(count)d responding municipality or city district",
+                "from %(count)d responding municipalities and city districts",
+                figure.denominator,
+            )
+        else:
+            text = ngettext(
+                "from %(count)d responding municipality", "from %(count)d responding municipalities", figure.denominator
+            )
+    elif with_districts:
+        text = ngettext(
+            "%(numerator)s of %(count)d responding municipality or city district",
+            "%(numerator)s of %(count)d responding municipalities and city districts",
+            figure.denominator,
+        )
+    else:
+        text = ngettext(
+            "%(numerator)s of %(count)d responding municipality",
+            "%(numerator)s of %(count)d responding municipalities",
+            figure.denominator,
+        )
+    return text % words
+
+
+def _counties_with_districts(published: PublishedYear) -> dict[str, set[int]]:
+    """{indicator code: the counties where a city district has a value}: there the units behind an
+    aggregate are municipalities and districts (and in the country, if any county is there)."""
+    county_of_district = dict(
+        ReportingUnit.objects.filter(kind=ReportingUnit.Kind.DISTRICT).values_list("pk", "county_id")
+    )
+    found: dict[str, set[int]] = defaultdict(set)
+    for (unit_id, code), (value, _source) in published.values.items():
+        if value is not None and unit_id in county_of_district:
+            found[code].add(county_of_district[unit_id])
+    return found
+
+
 def comparability_notes(versions: Iterable[IndicatorVersion]) -> list[str]:
     """The notes of the years whose definition changed, each starting with its year."""
     notes = []
@@ -54,10 +101,21 @@ def comparability_notes(versions: Iterable[IndicatorVersion]) -> list[str]:
 
 @dataclass
 class TrendPoint:
+    """A year of an indicator's trend; a confidential count (…_withheld) has no value and is
+    shown as ".." under `threshold`, that year's."""
+
     year: int
     unit_text: str
     county: Decimal | None
     country: Decimal | None
+    threshold: int = 0
+    unit_withheld: bool = False
+    county_withheld: bool = False
+    country_withheld: bool = False
+
+    @property
+    def withheld(self) -> bool:
+        return self.unit_withheld or self.county_withheld or self.country_withheld
 
 
 @dataclass
@@ -74,6 +132,13 @@ class IndicatorRow:
     notes: list[str]
     unit_value: Decimal | None = None
     unit_text: str = ""
+    # The page year's units behind the county's and the country's figure, in words ("12 av 28 …").
+    county_units: str = ""
+    country_units: str = ""
+
+    @property
+    def current(self) -> TrendPoint:
+        return self.trend[-1]
 
     @property
     def is_share(self) -> bool:
@@ -133,27 +198,16 @@ def _indicator_rows(
     the page's year); the unit's values when `unit`, the county's figures when `county_id`."""
     county_area = Area("county", county_id=county_id) if county_id else None
     labels = _part_labels(published.year)
+    with_districts = _counties_with_districts(published)
     sections: dict[str, PartSection] = {}
     for code in sorted(published.versions):
         version = published.versions[code]
         years = [y for y in sorted(history) if code in history[y].versions]
-        trend = []
-        unit_values: dict[int, Decimal | None] = {}
-        county_values: dict[int, Decimal | None] = {}
-        country_values: dict[int, Decimal | None] = {}
-        for y in years:
-            data, kind = history[y], history[y].versions[code].kind
-            unit_values[y] = data.value(unit.pk, code) if unit else None
-            county_values[y] = display(data.figure(code, county_area)) if county_area else None
-            country_values[y] = display(data.figure(code, COUNTRY))
-            trend.append(
-                TrendPoint(
-                    year=y,
-                    unit_text=unit_value_text(unit_values[y], kind=kind) if unit else "",
-                    county=county_values[y],
-                    country=country_values[y],
-                )
-            )
+        trend = [_trend_point(history[y], code, unit=unit, county_area=county_area) for y in years]
+        # What the chart draws: a confidential count is left out, as on the rest of the page.
+        unit_values = {p.year: _charted_unit_value(history[p.year], code, unit, p) for p in trend} if unit else {}
+        county_values = {p.year: p.county for p in trend}
+        country_values = {p.year: p.country for p in trend}
         is_share = version.aggregation == IndicatorVersion.Aggregation.SHARE
         if is_share:
             lines = [Series(_("The country"), country_values, COUNTRY_COLOUR)]
@@ -173,13 +227,50 @@ def _indicator_rows(
             chart=chart,
             notes=comparability_notes(history[y].versions[code] for y in years),
             unit_value=value,
-            unit_text=fulfilment_text(value, kind=version.kind) if unit else "",
+            unit_text=fulfilment_text(value, kind=version.kind) if unit and not trend[-1].unit_withheld else "",
+            county_units=units_behind(
+                published.figure(code, county_area) if county_area else None,
+                with_districts=county_id in with_districts[code],
+            ),
+            country_units=units_behind(published.figure(code, COUNTRY), with_districts=bool(with_districts[code])),
         )
         part = sections.setdefault(
             version.part_code, PartSection(version.part_code, labels.get(version.part_code, version.part_code))
         )
         part.rows.append(row)
     return list(sections.values())
+
+
+def _trend_point(data: PublishedYear, code: str, *, unit: ReportingUnit | None, county_area: Area | None) -> TrendPoint:
+    """An indicator's year for a unit page (`unit`), a county page (`county_area`) or the country's."""
+    kind = data.versions[code].kind
+    unit_value = data.value(unit.pk, code) if unit else None
+    county = data.figure(code, county_area) if county_area else None
+    country = data.figure(code, COUNTRY)
+    unit_withheld = data.is_confidential(code, unit_value)
+    county_withheld = county is not None and data.is_confidential(code, county.numerator)
+    country_withheld = country is not None and data.is_confidential(code, country.numerator)
+    return TrendPoint(
+        year=data.year,
+        unit_text=unit_value_text(unit_value, kind=kind) if unit and not unit_withheld else "",
+        county=None if county_withheld else display(county),
+        country=None if country_withheld else display(country),
+        threshold=data.versions[code].confidential_below,
+        unit_withheld=unit_withheld,
+        county_withheld=county_withheld,
+        country_withheld=country_withheld,
+    )
+
+
+def _charted_unit_value(data: PublishedYear, code: str, unit: ReportingUnit, point: TrendPoint) -> Decimal | None:
+    return None if point.unit_withheld else data.value(unit.pk, code)
+
+
+def confidentiality_thresholds(sections: Iterable[PartSection], units: Iterable["UnitRow"] = ()) -> list[int]:
+    """The thresholds of the confidential counts a page withholds, for its note on ".."; none: no note."""
+    found = {point.threshold for section in sections for row in section.rows for point in row.trend if point.withheld}
+    found |= {cell.threshold for unit in units for cell in unit.cells if cell.withheld}
+    return sorted(found)
 
 
 def _units_with_values(published: PublishedYear) -> set[int]:
@@ -201,6 +292,7 @@ class UnitPage:
     years: list[YearLink]
     api_url: str
     file_url: str
+    confidentiality_thresholds: list[int] = field(default_factory=list)  # of the counts shown as ".."
 
 
 def unit_page(*, year: int, code: str) -> UnitPage:
@@ -246,7 +338,27 @@ def unit_page(*, year: int, code: str) -> UnitPage:
                           available={y for y in every_year if unit.pk in _units_with_rows(every_year[y])}),  # fmt: skip
         api_url=reverse("kolada:data-municipality-year", kwargs={"municipality": unit.code, "years": str(year)}),
         file_url=FILE_URL.format(year=year),
+        confidentiality_thresholds=confidentiality_thresholds(sections),
     )
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A unit's value in a county's table: Ja/Nej/–/the number, or ".." (withheld) under `threshold`."""
+
+    text: str
+    withheld: bool = False
+    threshold: int = 0
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _cell(published: PublishedYear, unit_id: int, code: str) -> Cell:
+    value, version = published.value(unit_id, code), published.versions[code]
+    if published.is_confidential(code, value):
+        return Cell(CONFIDENTIAL_MARK, withheld=True, threshold=version.confidential_below)
+    return Cell(unit_value_text(value, kind=version.kind))
 
 
 @dataclass
@@ -254,7 +366,7 @@ class UnitRow:
     """A unit in a county's table: its value of each indicator, in the order of `CountyPage.codes`."""
 
     unit: ReportingUnit
-    cells: list[str]
+    cells: list[Cell]
     reported: bool
 
 
@@ -268,6 +380,7 @@ class CountyPage:
     units: list[UnitRow]
     years: list[YearLink]
     file_url: str
+    confidentiality_thresholds: list[int] = field(default_factory=list)  # of the counts shown as ".."
 
 
 def county_page(*, year: int, county_code: str) -> CountyPage:
@@ -282,7 +395,7 @@ def county_page(*, year: int, county_code: str) -> CountyPage:
     rows = [
         UnitRow(
             unit=unit,
-            cells=[unit_value_text(published.value(unit.pk, c), kind=published.versions[c].kind) for c in codes],
+            cells=[_cell(published, unit.pk, c) for c in codes],
             reported=unit.pk in with_values,
         )
         for unit in sorted(units, key=lambda u: swedish_sort_key(str(u)))
@@ -296,6 +409,7 @@ def county_page(*, year: int, county_code: str) -> CountyPage:
         units=rows,
         years=_year_links(published_results(), year, "reporting:county-page", county_code=county.code),
         file_url=FILE_URL.format(year=year),
+        confidentiality_thresholds=confidentiality_thresholds(sections, rows),
     )
 
 
@@ -314,10 +428,12 @@ class CountryPage:
     years: list[YearLink]
     file_url: str
     api_url: str
+    confidentiality_thresholds: list[int] = field(default_factory=list)  # of the counts shown as ".."
 
 
 def country_page(*, year: int) -> CountryPage:
     published, history = _published(year)
+    sections = _indicator_rows(published, history)
     reported = _units_with_values(published)
     by_county: dict[int, list[ReportingUnit]] = defaultdict(list)
     for unit in ReportingUnit.objects.select_related("parent").filter(pk__in=reported):
@@ -329,11 +445,12 @@ def country_page(*, year: int) -> CountryPage:
     return CountryPage(
         year=year,
         publication=published.publication,
-        sections=_indicator_rows(published, history),
+        sections=sections,
         counties=counties,
         years=_year_links(published_results(), year, "reporting:country-page"),
         file_url=FILE_URL.format(year=year),
         api_url=reverse("kolada:kpi-list"),
+        confidentiality_thresholds=confidentiality_thresholds(sections),
     )
 
 

@@ -276,8 +276,6 @@ KEY_FIGURE_PHRASES: dict[str, Promise] = {
         "In the year before, %(value)s adults were granted sheltered housing as assistance %(in_place)s"
     ),
 }
-# Counts of persons this small are not published (sekretess: they could point out a person).
-SMALLEST_SHOWN_COUNT = 5
 
 
 def _whole(number: Decimal) -> str:
@@ -285,12 +283,12 @@ def _whole(number: Decimal) -> str:
 
 
 def _key_figure(unit_name: str, code: str, version: IndicatorVersion, value: Decimal, country: Decimal | None) -> str:
-    if 0 < value < SMALLEST_SHOWN_COUNT:
+    if version.is_confidential(value):  # sekretess: so few persons could be recognised
         return ""
     words = {"title": version.title, "in_place": in_place(unit_name), "value": _whole(value)}
     phrase = KEY_FIGURE_PHRASES.get(code)
     text = str(phrase) % words if phrase else _("%(title)s %(in_place)s: %(value)s") % words
-    if country is not None:
+    if country is not None and not version.is_confidential(country):
         text += _(" (the whole country: %(value)s)") % {"value": _whole(country)}
     return text + "."
 

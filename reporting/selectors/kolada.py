@@ -17,11 +17,16 @@ county's are of its municipalities (`count` the districts with a value), and `/m
 them with `aggregate_of`, their districts' ids.
 
 Values: a unit that fulfils an indicator has 100 and one that does not 0, so that units and areas
-share one scale (percent); an area has the share of its units with a value that fulfil it, exact to
-one decimal (rounded half up; the published Excel file and pages round to whole percent). A key
+share one scale (percent); an area has the share of its units with a value that fulfil it, to one
+decimal (rounded half up), for computing with, not for rounding again: the published whole percent is
+`numerator / count`, rounded half up (39 of 289 is 13.49… %: 13 %, though 13.5 rounds to 14). A key
 figure (`nyckeltal`) has the unit's number and, for an area, the sum. `count` is the number of units
-behind the value: 1 for a unit, the units with a value for an area. No value: `value` null, `status`
-"Saknas", `count` 0."""
+behind the value, as in Kolada: 1 for a unit, the units with a value for an area. `numerator` (ours):
+for an indicator the units that fulfil it (a unit 1 or 0), for a key figure the sum (a unit its
+number). No value: `value` and `numerator` null, `status` "Saknas", `count` 0. A count of persons
+under the key figure's confidentiality threshold (1–4 by default), a unit's or an area's sum: `value`
+and `numerator` null, `status` ".." (Kolada's and Socialstyrelsen's mark for "sekretess"), `count`
+kept; the aggregates are still computed from the true values."""
 
 import csv
 import io
@@ -37,7 +42,7 @@ from django.utils.translation import gettext_noop, pgettext
 
 from core.spreadsheets import csv_text
 from indicators.calculation.aggregate import COUNTRY, Area, Figure
-from indicators.models import Publication, RevisionChange
+from indicators.models import CONFIDENTIAL_MARK, Publication, RevisionChange
 from indicators.services.computation import areas_of_units
 from reporting.selectors.published import PublishedYear, published_results
 from survey.models import County, Group, GroupMembership, Part, ReportingUnit
@@ -79,13 +84,17 @@ class DataRow:
     year: int
     value: int | float | None
     count: int
+    numerator: int | float | None  # the units fulfilling (a share) or the sum; None with value None
     source: str  # a unit's: computed or imported; "" for an area
     revision: int
     published: str  # the date of the year's latest revision, YYYY-MM-DD
     deleted: bool = False  # a value a revision withdrew (only with from_date)
+    confidential: bool = False  # a count of persons under the threshold: value and numerator withheld
 
     @property
     def status(self) -> str:
+        if self.confidential:
+            return CONFIDENTIAL_MARK
         return "" if self.value is not None else MISSING
 
     def as_kolada(self) -> dict:
@@ -100,6 +109,7 @@ class DataRow:
                     "status": self.status,
                     "value": self.value,
                     "isdeleted": self.deleted,
+                    "numerator": self.numerator,  # ours, not Kolada's
                 }
             ],
         }
@@ -336,6 +346,8 @@ def kpi_metadata(published: dict[int, PublishedYear]) -> list[dict]:
                 "kind": version.kind,
                 "aggregation": version.aggregation,
                 "desired_direction": version.desired_direction,
+                # Counts of persons from 1 up to below it have status ".." (the latest year's; 0: never).
+                "confidential_below": version.confidential_below if version.aggregation == "sum" else 0,
                 "years": years,
                 "comparability_notes": [
                     {"year": year, "note": published[year].versions[code].comparability_note}
@@ -362,20 +374,34 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _published_numbers(
+    data: PublishedYear, code: str, value: Decimal | None, numerator: Decimal | None
+) -> dict[str, int | float | bool | None]:
+    """A row's value and numerator as published: both withheld (None) for a confidential count."""
+    if data.is_confidential(code, numerator):
+        return {"value": None, "numerator": None, "confidential": True}
+    return {
+        "value": None if value is None else _number(value),
+        "numerator": None if value is None or numerator is None else _number(numerator),
+    }
+
+
 def _unit_row(data: PublishedYear, code: str, place: Place, published: str) -> DataRow:
     value, source = data.values.get((place.unit_id, code), (None, ""))
     version = data.versions.get(code)
+    numerator = value  # a share's unit fulfils (1) or not (0); a key figure's is its number
     if value is not None and (version is None or version.aggregation == "share"):
         value = HUNDRED if value == 1 else Decimal(0)
+        numerator = Decimal(1 if value else 0)
     return DataRow(
         kpi=code,
         place=place,
         year=data.year,
-        value=None if value is None else _number(value),
         count=0 if value is None else 1,
         source=source,
         revision=data.publication.revision,
         published=published,
+        **_published_numbers(data, code, value, numerator),
     )
 
 
@@ -388,11 +414,11 @@ def _area_row(data: PublishedYear, code: str, place: Place, published: str) -> D
         kpi=code,
         place=place,
         year=data.year,
-        value=None if exact is None else _number(exact),
         count=figure.denominator if figure else 0,
         source="",
         revision=data.publication.revision,
         published=published,
+        **_published_numbers(data, code, exact, figure.numerator if figure else None),
     )
 
 
@@ -413,11 +439,11 @@ def _city_row(data: PublishedYear, code: str, place: Place, published: str) -> D
         kpi=code,
         place=place,
         year=data.year,
-        value=None if exact is None else _number(exact),
         count=len(values),
         source="",
         revision=data.publication.revision,
         published=published,
+        **_published_numbers(data, code, exact, numerator),
     )
 
 
@@ -460,6 +486,7 @@ def _withdrawn_row(data: PublishedYear, code: str, place: Place, published: str)
         year=data.year,
         value=None,
         count=0,
+        numerator=None,
         source="",
         revision=data.publication.revision,
         published=published,
@@ -533,7 +560,9 @@ def all_rows() -> Iterator[DataRow]:
     return data_rows(published_results(), places())
 
 
-CSV_HEADER = ["year", "kpi", "id", "title", "type", "value", "count", "status", "source", "revision", "published"]
+CSV_HEADER = [
+    "year", "kpi", "id", "title", "type", "value", "count", "numerator", "status", "source", "revision", "published",
+]  # fmt: skip
 CSV_CHUNK_ROWS = 1000
 
 
@@ -553,6 +582,7 @@ def csv_chunks(rows: Iterable[DataRow]) -> Iterator[str]:
                 row.place.type,
                 "" if row.value is None else row.value,
                 row.count,
+                "" if row.numerator is None else row.numerator,
                 row.status,
                 row.source,
                 row.revision,

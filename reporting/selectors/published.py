@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Max, Subquery
 
 from indicators.calculation.aggregate import Area, Figure, Tally, aggregate
 from indicators.models import IndicatorVersion, Publication, PublishedValue
@@ -32,15 +32,28 @@ class PublishedYear:
     def figure(self, code: str, area: Area) -> Figure | None:
         return self.figures.get(code, {}).get(area)
 
+    def is_confidential(self, code: str, value: Decimal | None) -> bool:
+        """Whether a count of persons (a unit's key figure or an area's sum) is published as ".."
+        under the indicator's threshold of that year. A share is never: it counts units, not persons."""
+        version = self.versions.get(code)
+        return (
+            version is not None
+            and version.aggregation == IndicatorVersion.Aggregation.SUM
+            and version.is_confidential(value)
+        )
+
 
 def published_years() -> list[int]:
     return sorted(set(Publication.objects.values_list("year", flat=True)))
 
 
 def _cache_key() -> str:
-    """Changes with every publication, so a new revision is never served from an old cache."""
-    latest = Publication.objects.aggregate(pk=Max("pk"), at=Max("published_at"))
-    return f"reporting:published:{latest['pk']}:{latest['at'].isoformat() if latest['at'] else ''}"
+    """Changes with every publication, so a new revision is never served from an old cache, and with
+    every change to a definition (its title, its confidentiality threshold), which is live."""
+    last_edit = IndicatorVersion.objects.order_by("-updated_at").values("updated_at")[:1]
+    latest = Publication.objects.aggregate(pk=Max("pk"), at=Max("published_at"), edited=Max(Subquery(last_edit)))
+    at, edited = (latest[name].isoformat() if latest[name] else "" for name in ("at", "edited"))
+    return f"reporting:published:{latest['pk']}:{at}:{edited}"
 
 
 def published_results(years: Iterable[int] | None = None) -> dict[int, PublishedYear]:

@@ -450,8 +450,12 @@ class DataView(OpenApiView):
 
 DATA_DESCRIPTION = (
     "Published values only, ordered by year, kpi and id. Indicator: a unit 100 (fulfilled) or 0 (not), an area the "
-    "share of its units with a value that fulfil it, in percent with one decimal; key figure: the number, for an "
-    "area the sum. count: 1 for a unit, the units with a value for an area. No value: value null, status Saknas. "
+    "share of its units with a value that fulfil it, in percent with one decimal, for computing with, not for "
+    "rounding again (the published whole percent is numerator / count * 100, rounded half up); key figure: the "
+    "number, for an area the sum. count: 1 for a unit, the units with a value for an area. numerator (not in "
+    "Kolada): the units that fulfil the indicator, or the key figure's sum. No value: value null, status Saknas. "
+    "A count of persons under the key figure's confidentiality threshold (1–4 by default), a unit's or an area's "
+    "sum: value and numerator null, status .. (sekretess, as in Kolada); aggregates include it. "
     "Stockholm (0180) and Göteborg (1480): the aggregate of their districts, as for a county. Unknown ids are left "
     "out, as in Kolada. from_date: only the values the publications on or after that day changed (a year's first "
     "publication: all of it; a revision: the values it changed and the areas they are in); a value a revision "
@@ -617,7 +621,8 @@ class PublishedValuesCsv(OpenApiView):
         description="UTF-8 without BOM, comma-separated, CRLF, a header row: "
         + ",".join(kolada.CSV_HEADER)
         + ". One row per year, kpi and id (units, counties, the country and groups) as in the data endpoints; "
-        "type K/S/L/G; source computed or imported for a unit, empty for an area (Stockholm and Göteborg too, "
+        "type K/S/L/G; numerator as in the data endpoints; a confidential value has an empty value and numerator "
+        "and status ..; source computed or imported for a unit, empty for an area (Stockholm and Göteborg too, "
         "the aggregate of their districts); revision and published: the year's latest publication. Text beginning "
         "with = + - @ tab or CR has a ' in front.",
         responses={(200, "text/csv"): OpenApiTypes.STR},

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Indicator, UnitResult
+from indicators.models import Indicator, IndicatorVersion, PublishedValue, UnitResult
+from indicators.services.catalogue import change_version
 from indicators.services.publication import publish_year
 from reporting.selectors.kolada import csv_text
 from survey.models import GroupMembership, ReportingUnit
@@ -127,13 +128,15 @@ def test_data_rows_have_koladas_shape_with_percent_for_indicators(client, publis
 
     assert body["values"][0] == {
         "kpi": "VINR02", "municipality": COUNTRY, "period": 2022,
-        "values": [{"gender": "T", "count": 3, "status": "", "value": 66.7, "isdeleted": False}],
+        "values": [{"gender": "T", "count": 3, "status": "", "value": 66.7, "isdeleted": False, "numerator": 2}],
     }  # fmt: skip
     values = by_id(body)
     assert values["VINR02", KALMAR_LAN, 2022] == {"gender": "T", "count": 3, "status": "", "value": 66.7,
-                                                  "isdeleted": False}  # fmt: skip
-    assert values["VINR02", KALMAR, 2022] == {"gender": "T", "count": 1, "status": "", "value": 100, "isdeleted": False}
-    assert values["VINR02", NYBRO, 2022] == {"gender": "T", "count": 1, "status": "", "value": 0, "isdeleted": False}
+                                                  "isdeleted": False, "numerator": 2}  # fmt: skip
+    assert values["VINR02", KALMAR, 2022] == {"gender": "T", "count": 1, "status": "", "value": 100,
+                                              "isdeleted": False, "numerator": 1}  # fmt: skip
+    assert values["VINR02", NYBRO, 2022] == {"gender": "T", "count": 1, "status": "", "value": 0,
+                                             "isdeleted": False, "numerator": 0}  # fmt: skip
     assert [row["municipality"] for row in body["values"]] == [COUNTRY, KALMAR_LAN, KALMAR, NYBRO]
 
 
@@ -142,13 +145,75 @@ def test_a_key_figure_gives_the_number_and_for_an_area_the_sum(client, published
 
     assert values["VINRN1", KALMAR, 2022]["value"] == 3
     assert values["VINRN1", KALMAR_LAN, 2022] == {"gender": "T", "count": 2, "status": "", "value": 7,
-                                                  "isdeleted": False}  # fmt: skip
+                                                  "isdeleted": False, "numerator": 7}  # fmt: skip
+
+
+@pytest.fixture
+def confidential(published, analyst):
+    """VINRN1 masks counts of persons 1–4 (the catalogue's default for a key figure); 2022 gets a
+    revision in which Oskarshamn granted sheltered housing to nobody (0)."""
+    IndicatorVersion.objects.filter(indicator__code="VINRN1").update(confidential_below=5)
+    set_results(2022, [(OSKARSHAMN, "VINRN1", 0)])
+    publish_year(year=2022, user=analyst, reason="Oskarshamn", now=JUNE_2023)
+
+
+def test_a_count_of_persons_under_the_threshold_is_withheld_as_in_kolada(client, confidential):
+    values = by_id(get(client, data_url(kpi="VINRN1", years="2021,2022")))
+
+    withheld = {"gender": "T", "count": 1, "status": "..", "value": None, "isdeleted": False, "numerator": None}
+    assert values["VINRN1", KALMAR, 2022] == withheld  # 3 adults
+    assert values["VINRN1", NYBRO, 2022] == withheld  # 4 adults
+    assert values["VINRN1", OSKARSHAMN, 2022]["value"] == 0 and values["VINRN1", OSKARSHAMN, 2022]["status"] == ""
+    # The county's sum still counts them (3 + 4 + 0), and 7 is no small count.
+    assert values["VINRN1", KALMAR_LAN, 2022] == {"gender": "T", "count": 3, "status": "", "value": 7,
+                                                  "isdeleted": False, "numerator": 7}  # fmt: skip
+    # An area's sum under the threshold is withheld too: Kalmar län 2021 is Kalmar's 2 alone.
+    assert values["VINRN1", KALMAR_LAN, 2021] == {**withheld, "count": 1}
+    assert values["VINRN1", KALMAR, 2021] == withheld
+
+
+def test_the_kpi_says_below_which_count_values_are_withheld(client, confidential):
+    vinr02, vinrn1 = get(client, reverse("kolada:kpi-list"))["values"]
+
+    assert (vinr02["confidential_below"], vinrn1["confidential_below"]) == (0, 5)
+
+
+def test_the_csv_withholds_the_same_counts(client, confidential):
+    rows = list(csv.reader(io.StringIO(client.get(reverse("kolada:published-csv")).getvalue().decode())))
+
+    kalmar = next(row for row in rows if row[:3] == ["2022", "VINRN1", KALMAR])
+    assert kalmar[5:9] == ["", "1", "", ".."]
+    county = next(row for row in rows if row[:3] == ["2022", "VINRN1", KALMAR_LAN])
+    assert county[5:9] == ["7", "3", "7", ""]
+
+
+def test_an_analyst_who_sets_the_threshold_to_0_publishes_the_counts(client, confidential, analyst):
+    url = data_url(kpi="VINRN1", municipality=KALMAR, years="2022")
+    assert by_id(get(client, url))["VINRN1", KALMAR, 2022]["status"] == ".."
+    version = IndicatorVersion.objects.get(indicator__code="VINRN1", year=2022)
+
+    change_version(version=version, values={"confidential_below": 0}, user=analyst)
+
+    value = by_id(get(client, url))["VINRN1", KALMAR, 2022]
+    assert value == {"gender": "T", "count": 1, "status": "", "value": 3, "isdeleted": False, "numerator": 3}
+
+
+def test_an_areas_numerator_and_count_are_its_units_fulfilling_and_with_a_value(client, published):
+    unit_values = PublishedValue.objects.filter(year=2022, indicator__code="VINR02", unit__county__code="08")
+    with_value = [value for value in unit_values.values_list("value", flat=True) if value is not None]
+    fulfilling = sum(1 for value in with_value if value == 1)
+
+    body = get(client, data_url(kpi="VINR02", municipality=KALMAR_LAN, years="2022"))
+    county = by_id(body)["VINR02", KALMAR_LAN, 2022]
+
+    assert (county["numerator"], county["count"]) == (fulfilling, len(with_value)) == (2, 3)
+    assert county["value"] == 66.7
 
 
 def test_no_value_is_null_with_status_saknas(client, published):
     values = by_id(get(client, data_url(kpi="VINR02", municipality=f"{SODERMALM},0001", years="2022")))
 
-    missing = {"gender": "T", "count": 0, "status": "Saknas", "value": None, "isdeleted": False}
+    missing = {"gender": "T", "count": 0, "status": "Saknas", "value": None, "isdeleted": False, "numerator": None}
     assert values["VINR02", SODERMALM, 2022] == missing
     assert values["VINR02", "0001", 2022] == missing
 
@@ -294,12 +359,12 @@ def test_the_csv_has_every_published_value_with_a_header(client, published):
     text = response.getvalue().decode("utf-8")
     assert not text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["year", "kpi", "id", "title", "type", "value", "count", "status", "source", "revision",
-                       "published"]  # fmt: skip
-    assert ["2022", "VINR02", KALMAR, "Kalmar", "K", "100", "1", "", "imported", "1", "2023-06-12"] in rows
-    assert ["2022", "VINR02", KALMAR_LAN, "Kalmar län", "L", "66.7", "3", "", "", "1", "2023-06-12"] in rows
+    assert rows[0] == ["year", "kpi", "id", "title", "type", "value", "count", "numerator", "status", "source",
+                       "revision", "published"]  # fmt: skip
+    assert ["2022", "VINR02", KALMAR, "Kalmar", "K", "100", "1", "1", "", "imported", "1", "2023-06-12"] in rows
+    assert ["2022", "VINR02", KALMAR_LAN, "Kalmar län", "L", "66.7", "3", "2", "", "", "1", "2023-06-12"] in rows
     sodermalm = next(row for row in rows if row[:3] == ["2022", "VINR02", SODERMALM])
-    assert sodermalm[4:] == ["S", "", "0", "Saknas", "imported", "1", "2023-06-12"]
+    assert sodermalm[4:] == ["S", "", "0", "", "Saknas", "imported", "1", "2023-06-12"]
     api_rows = sum(len(get(client, data_url(kpi="VINR02,VINRN1", years=str(y)))["values"]) for y in (2021, 2022))
     assert len(rows) == 1 + api_rows
 

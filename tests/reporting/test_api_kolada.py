@@ -195,9 +195,9 @@ def test_from_date_gives_what_the_publications_since_changed_and_marks_withdrawn
 
     values = by_id(get(client, DATA, kpi_id="VINR02,VINRN1", year="2021,2022", from_date="2024-01-15"))
     assert values["VINR02", NYBRO, 2022] == {"gender": "T", "count": 1, "status": "", "value": 100,
-                                             "isdeleted": False}  # fmt: skip
+                                             "isdeleted": False, "numerator": 1}  # fmt: skip
     assert values["VINR02", OSKARSHAMN, 2022] == {"gender": "T", "count": 0, "status": "Saknas", "value": None,
-                                                  "isdeleted": True}  # fmt: skip
+                                                  "isdeleted": True, "numerator": None}  # fmt: skip
     assert values["VINR02", KALMAR_LAN, 2022]["value"] == 100  # Kalmar and Nybro: 2 of 2
     assert values["VINR02", COUNTRY, 2022]["count"] == 2
     units = {id for _, id, _ in values if not id.startswith(("G-", "00"))}
@@ -239,7 +239,7 @@ def test_stockholm_has_the_aggregate_of_its_districts_marked_as_such(client, pub
 
     values = by_id(get(client, data_url(kpi="VINR02,VINRN1", municipality=STOCKHOLM, years="2023")))
     assert values["VINR02", STOCKHOLM, 2023] == {"gender": "T", "count": 2, "status": "", "value": 50,
-                                                 "isdeleted": False}  # fmt: skip
+                                                 "isdeleted": False, "numerator": 1}  # fmt: skip
     assert values["VINRN1", STOCKHOLM, 2023]["value"] == 7
     assert ("VINR02", STOCKHOLM, 2023) in by_id(get(client, DATA, kpi_id="VINR02", year="2023"))
     assert get(client, data_url(kpi="VINR02", municipality=GOTEBORG, years="2023"))["values"] == []  # no district had

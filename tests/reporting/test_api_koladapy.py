@@ -9,7 +9,7 @@ from django.db import connections
 from koladapy import KoladaAPI
 from koladapy.exceptions import KoladaAPIError
 
-from indicators.models import PublishedValue
+from indicators.models import IndicatorVersion, PublishedValue
 from tests.reporting.test_api import (  # noqa: F401 – published: the fixture
     COUNTRY,
     KALMAR,
@@ -72,6 +72,18 @@ def test_koladapy_reads_the_open_api_as_it_reads_kolada(committed_db, published,
     assert len({row["municipality"] for row in every}) == len(every)  # no duplicates across pages
     sums = {row["municipality"]: row["values"][0]["value"] for row in every}
     assert sums[COUNTRY] == sum(published_2022("VINRN1").values())
+
+    # A count of persons under the threshold (Kalmar's 3 in 2022): no value, status "..", as in Kolada;
+    # the county's sum still has it.
+    version = IndicatorVersion.objects.get(indicator__code="VINRN1", year=2022)
+    version.confidential_below = 5
+    version.save()
+    rows = kolada.get_values(kpi_id="VINRN1", municipality_id=[KALMAR, KALMAR_LAN], years=2022)
+    values = {row["municipality"]: row["values"][0] for row in rows}
+    assert (values[KALMAR]["value"], values[KALMAR]["status"], values[KALMAR]["count"]) == (None, "..", 1)
+    assert values[KALMAR_LAN]["value"] == sum(published_2022("VINRN1")[code] for code in (KALMAR, NYBRO))
+    frame = kolada.get_data_as_dataframe(kpi_id="VINRN1", municipality_id=KALMAR, years=2022)
+    assert len(frame) == 1 and frame["value"].isna().all()
 
     # Organisational-unit data: a clear refusal (400), not an empty answer taken for missing data.
     with pytest.raises(KoladaAPIError, match="400"):

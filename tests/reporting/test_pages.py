@@ -11,9 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from indicators.calculation.aggregate import Figure
 from indicators.models import Indicator, IndicatorVersion, Publication, UnitResult
+from indicators.services.catalogue import change_version
 from indicators.services.publication import publish_year
 from reporting.pages.charts import Series, trend_chart
+from reporting.pages.content import units_behind
 from reporting.pages.summary import unit_summary
 from survey.models import ReportingUnit
 from tests.indicators.history_helpers import make_version
@@ -165,6 +168,23 @@ def test_the_summary_of_an_unknown_indicator_uses_its_title_and_counts_missing_v
     ]
 
 
+def test_the_summary_leaves_out_a_count_under_the_key_figures_threshold_and_no_other():
+    def sentences(value: int, *, below: int, country: int | None = None) -> list[str]:
+        versions = {"VINRN1": version("VINRN1", kind="nyckeltal", title="Antal vuxna")}
+        versions["VINRN1"].confidential_below = below
+        with translation.override("en"):
+            return unit_summary(unit_name="Nybro", values={"VINRN1": Decimal(value)}, versions=versions,
+                                country={"VINRN1": None if country is None else Decimal(country)})  # fmt: skip
+
+    granted = "In the year before, %s adults were granted sheltered housing as assistance in Nybro"
+    assert sentences(3, below=5) == []
+    assert sentences(3, below=0) == [granted % 3 + "."]  # an analyst's 0: nothing is withheld
+    assert sentences(7, below=10) == []
+    assert sentences(0, below=5) == [granted % 0 + "."]
+    assert sentences(12, below=5, country=4) == [granted % 12 + "."]  # the country's 4 is not said either
+    assert sentences(12, below=5, country=40) == [granted % 12 + " (the whole country: 40)."]
+
+
 def test_an_unpublished_year_is_not_found_and_its_preliminary_values_never_show(client, published):
     for code in ("VINR02", "VINR03"):
         make_version(code, 2025)
@@ -233,7 +253,7 @@ def test_the_county_page_lists_its_units_with_their_values(client, published):
     assert response.status_code == 200
     page = response.context["page"]
     assert page.codes == ["VINR02", "VINR03", "VINRN1"]
-    assert {row.unit.code: (row.cells, row.reported) for row in page.units} == {
+    assert {row.unit.code: ([str(cell) for cell in row.cells], row.reported) for row in page.units} == {
         "0880": (["Ja", "Nej", "12"], True),
         "0881": (["Nej", "Ja", "3"], True),
         "0882": (["Ja", "Ja", "–"], True),
@@ -311,3 +331,115 @@ def test_publish_results_all_closed_publishes_every_closed_year_not_yet_publishe
     assert sorted(Publication.objects.values_list("year", "revision")) == [(2019, 1), (2024, 1)]
     call_command("publish_results", "--all-closed")
     assert "Every closed year is already published." in capsys.readouterr().out
+
+
+# Denominators and confidential counts
+
+
+def withholding(below: int) -> None:
+    """VINRN1 counts persons: counts from 1 up to below `below` are confidential, as an analyst sets it."""
+    IndicatorVersion.objects.filter(indicator__code="VINRN1").update(confidential_below=below)
+
+
+def article(text: str, code: str) -> str:
+    """The part of a page about one indicator."""
+    start = text.index(f'id="indicator-{code}"')
+    return text[start : text.find("</article>", start)]
+
+
+CONFIDENTIAL = '<abbr title="Sekretess: färre än 5 personer">'
+
+
+def test_a_count_of_fewer_than_five_persons_is_withheld_on_the_unit_page(client, published):
+    withholding(5)
+    response = client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0881"}))  # Nybro: 3, 2023: 2
+
+    page = response.context["page"]
+    row = rows_by_code(page)["VINRN1"]
+    assert row.unit_text == "" and [(p.year, p.unit_withheld, p.unit_text) for p in row.trend] == [
+        (2023, True, ""),
+        (2024, True, ""),
+    ]
+    assert not any(line.dots for line in row.chart.lines)  # the chart draws neither count
+    text = article(response.content.decode(), "VINRN1")
+    assert text.count(CONFIDENTIAL) == 3  # the value, and the trend table's two years
+    assert "<strong>3</strong>" not in text and "<td>2</td>" not in text and "<td>3</td>" not in text
+    # The county's sum still counts Nybro's 3: 12 + 3.
+    assert (row.county, row.current.county_withheld) == (15, False) and "från 2 svarande kommuner" in text
+    assert page.confidentiality_thresholds == [5]
+    note = response.content.decode()
+    assert "”..” betyder sekretess: ett antal som är färre än 5 personer publiceras inte" in note
+    assert not any("beviljades" in sentence for sentence in page.summary)
+
+
+def test_zero_and_counts_from_the_threshold_are_published(client, published, analyst):
+    withholding(5)
+    set_value(2024, "0882", "VINRN1", 0)
+    publish_year(year=2024, user=analyst, reason="Oskarshamn beviljade ingen.")
+
+    oskarshamn = client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0882"}))
+    kalmar = client.get(reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0880"}))
+
+    assert "<strong>0</strong>" in article(oskarshamn.content.decode(), "VINRN1")
+    assert "<strong>12</strong>" in article(kalmar.content.decode(), "VINRN1")
+    assert CONFIDENTIAL not in kalmar.content.decode()  # Kalmar has 10 and 12: nothing withheld
+    assert kalmar.context["page"].confidentiality_thresholds == []
+
+
+def test_an_analyst_who_sets_the_threshold_to_0_publishes_the_count_on_the_page(client, published, analyst):
+    withholding(5)
+    url = reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0881"})
+    assert CONFIDENTIAL in client.get(url).content.decode()  # the results are cached now
+
+    change_version(version=IndicatorVersion.objects.get(indicator__code="VINRN1", year=2024),
+                   values={"confidential_below": 0}, user=analyst)  # fmt: skip
+
+    text = article(client.get(url).content.decode(), "VINRN1")
+    assert "<strong>3</strong>" in text and "<td>3</td>" in text
+    assert text.count(CONFIDENTIAL) == 1  # 2023's 2, under 2023's threshold
+
+
+def test_the_county_page_withholds_a_units_small_count_and_a_small_sum(client, published):
+    withholding(5)
+    response = client.get(reverse("reporting:county-page", kwargs={"year": 2024, "county_code": "08"}))
+    nybro = next(row for row in response.context["page"].units if row.unit.code == "0881")
+    assert [str(cell) for cell in nybro.cells] == ["Nej", "Ja", ".."] and nybro.cells[2].withheld
+    assert CONFIDENTIAL in response.content.decode()
+
+    withholding(20)  # an analyst's stricter threshold: the county's and the country's sum 15 are withheld too
+    IndicatorVersion.objects.filter(indicator__code="VINRN1", year=2024).first().save()  # as the form saves
+    response = client.get(reverse("reporting:county-page", kwargs={"year": 2024, "county_code": "08"}))
+    row = rows_by_code(response.context["page"])["VINRN1"]
+    assert (row.county, row.country, row.current.county_withheld, row.current.country_withheld) == (
+        None, None, True, True,
+    )  # fmt: skip
+    text = article(response.content.decode(), "VINRN1")
+    assert '<abbr title="Sekretess: färre än 20 personer">' in text and "15" not in text
+    assert not any(line.dots for line in row.chart.lines)  # 12 (2023) and 15: the chart draws neither
+
+
+def test_the_pages_show_the_units_behind_each_share_and_sum(client, published):
+    values = published[2024]
+    county_vinr02 = [values["VINR02"][code] for code in KALMAR_LAN if values["VINR02"][code] is not None]
+    country_vinr02 = [value for value in values["VINR02"].values() if value is not None]
+
+    county = client.get(reverse("reporting:county-page", kwargs={"year": 2024, "county_code": "08"}))
+    country = client.get(reverse("reporting:country-page", kwargs={"year": 2024}))
+
+    county_text = article(county.content.decode(), "VINR02")
+    assert f"{share(county_vinr02)} %" in county_text  # 67 %
+    assert f"{sum(county_vinr02)} av {len(county_vinr02)} svarande kommuner" in county_text  # 2 av 3
+    country_text = article(country.content.decode(), "VINR02")
+    assert f"{sum(country_vinr02)} av {len(country_vinr02)} svarande kommuner" in country_text  # 2 av 4
+    assert "från 2 svarande kommuner" in article(country.content.decode(), "VINRN1")  # 12 + 3
+    assert "66,7" not in county_text and "66.7" not in county_text  # whole percent only
+
+
+def test_units_behind_a_figure_name_city_districts_where_they_answered():
+    with translation.override("sv"):
+        assert units_behind(Figure(Decimal(12), 28, "share"), with_districts=True) == (
+            "12 av 28 svarande kommuner och stadsdelar"
+        )
+        assert units_behind(Figure(Decimal(1), 1, "share"), with_districts=False) == "1 av 1 svarande kommun"
+        assert units_behind(Figure(Decimal(40), 28, "sum"), with_districts=False) == "från 28 svarande kommuner"
+        assert units_behind(Figure(Decimal(0), 0, "share"), with_districts=True) == ""

@@ -13,7 +13,7 @@ import pytest
 from django.utils import translation
 
 from indicators.calculation.unit_values import Definition, unit_value
-from indicators.models import IndicatorVersion
+from indicators.models import KEY_FIGURE_CONFIDENTIAL_BELOW, IndicatorVersion
 from reporting.pages.summary import unit_summary
 from tests.reporting.summary_reading import ACTORS, Reading, Unverified
 
@@ -22,7 +22,8 @@ ROWS = list(csv.DictReader(CATALOGUE.open(encoding="utf-8")))
 DEFINITIONS = [Definition(r["code"], r["kind"], r["part"], r["rule"]) for r in ROWS]
 VERSIONS = {
     r["code"]: IndicatorVersion(year=2025, kind=r["kind"], title=r["title_sv"], aggregation=r["aggregation"],
-                                part_code=r["part"])
+                                part_code=r["part"],  # the threshold the catalogue gives when loaded
+                                confidential_below=KEY_FIGURE_CONFIDENTIAL_BELOW if r["kind"] == "nyckeltal" else 0)
     for r in ROWS
 }  # fmt: skip
 YES_NO = ["skydd_rutin", "skola_rutin", "fortb_vuxna", "fortb_barn", "uppf_myndighet", "uppf_utforare",
