@@ -16,14 +16,16 @@ from indicators.calculation.aggregate import COUNTRY, Area
 from indicators.models import IndicatorVersion, Publication
 from indicators.selectors.results import fulfilment_text, plain_number, unit_value_text
 from reporting.models import Export
-from reporting.pages.charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
+from reporting.pages.charts import COUNTRY_COLOUR, COUNTY_COLOUR, GROUP_COLOUR, Series, TrendChart, trend_chart
 from reporting.pages.summary import unit_summary
 from reporting.selectors.exports import public_files
 from reporting.selectors.published import Figure, PublishedYear, published_results
-from survey.models import County, Part, ReportingUnit
+from survey.models import County, Group, GroupMembership, Part, ReportingUnit
 from survey.selectors.responses import answers_by_code
 
 FIRST_YEAR = 2016
+SKR_PREFIX = "skr"  # SKR's kommungruppsindelning: skr-2017 for 2017–2022, skr-2023 from 2023
+POPULATION_GROUPING = "population"
 FILE_URL = "/resultat/{year}/resultatfil.xlsx"  # served by reporting/urls.py (exports:results-file)
 
 
@@ -58,6 +60,8 @@ class TrendPoint:
     unit_text: str
     county: Decimal | None
     country: Decimal | None
+    skr_group: Group | None = None  # the unit's kommungrupp (SKR) that year, None: it has none
+    skr_value: Decimal | None = None  # that group's figure
 
 
 @dataclass
@@ -74,6 +78,8 @@ class IndicatorRow:
     notes: list[str]
     unit_value: Decimal | None = None
     unit_text: str = ""
+    skr_group: Group | None = None  # the unit's kommungrupp (SKR) in the page's year
+    skr_value: Decimal | None = None
 
     @property
     def is_share(self) -> bool:
@@ -128,9 +134,11 @@ def _indicator_rows(
     *,
     unit: ReportingUnit | None = None,
     county_id: int | None = None,
+    skr_groups: dict[int, Group] | None = None,
 ) -> list[PartSection]:
     """The year's indicators grouped by part, with trends over `history` (the published years up to
-    the page's year); the unit's values when `unit`, the county's figures when `county_id`."""
+    the page's year); the unit's values when `unit`, the county's figures when `county_id`, the
+    figures of the unit's kommungrupp of each year when `skr_groups` ({year: group})."""
     county_area = Area("county", county_id=county_id) if county_id else None
     labels = _part_labels(published.year)
     sections: dict[str, PartSection] = {}
@@ -154,11 +162,17 @@ def _indicator_rows(
                     country=country_values[y],
                 )
             )
+        skr_values = _group_figures(code, history, years, skr_groups) if skr_groups is not None else {}
+        for point in trend:
+            point.skr_group = (skr_groups or {}).get(point.year)
+            point.skr_value = skr_values.get(point.year)
         is_share = version.aggregation == IndicatorVersion.Aggregation.SHARE
         if is_share:
             lines = [Series(_("The country"), country_values, COUNTRY_COLOUR)]
             if county_area:
                 lines.append(Series(_("County"), county_values, COUNTY_COLOUR, "5 3"))
+            if skr_groups is not None:
+                lines += _group_lines(skr_values, skr_groups)
             chart = trend_chart(years=years, lines=lines, markers=unit_values if unit else None)
         else:  # a key figure: the unit's own numbers, or the area's sum, on their own scale
             own = unit_values if unit else county_values if county_area else country_values
@@ -174,12 +188,70 @@ def _indicator_rows(
             notes=comparability_notes(history[y].versions[code] for y in years),
             unit_value=value,
             unit_text=fulfilment_text(value, kind=version.kind) if unit else "",
+            skr_group=(skr_groups or {}).get(published.year),
+            skr_value=skr_values.get(published.year),
         )
         part = sections.setdefault(
             version.part_code, PartSection(version.part_code, labels.get(version.part_code, version.part_code))
         )
         part.rows.append(row)
     return list(sections.values())
+
+
+def _group_figures(
+    code: str, history: dict[int, PublishedYear], years: Iterable[int], groups: dict[int, Group]
+) -> dict[int, Decimal | None]:
+    """{year: the figure of that year's group} for the years in which the unit has a group."""
+    return {y: display(history[y].figure(code, Area("group", group_id=groups[y].pk))) for y in years if y in groups}
+
+
+def _group_lines(values: dict[int, Decimal | None], groups: dict[int, Group]) -> list[Series]:
+    """One dotted line for each run of years in the same group: the line breaks where the unit
+    moves to another group (a new SKR grouping), since the two groups' figures are not one series."""
+    runs: list[dict[int, Decimal | None]] = []
+    previous = None
+    for year in sorted(values):
+        if groups[year].pk != previous:
+            runs.append({})
+        runs[-1][year] = values[year]
+        previous = groups[year].pk
+    return [Series(_("Municipality group (SKR)"), run, GROUP_COLOUR, "2 3") for run in runs]
+
+
+def _unit_groups(unit: ReportingUnit, *, prefix: str, years: Iterable[int]) -> dict[int, Group]:
+    """{year: the unit's group} in the groupings whose code starts with `prefix`, for `years`."""
+    memberships = GroupMembership.objects.filter(unit=unit, year__in=list(years), grouping__code__startswith=prefix)
+    return {m.year: m.group for m in memberships.select_related("group", "group__grouping")}
+
+
+def groups_sentence(*, unit: ReportingUnit, year: int, skr: Group | None, size: Group | None) -> str:
+    """Which kommungrupp (SKR) and size class the unit belongs to in `year`, in words; says so when
+    it has no kommungrupp, or when no SKR grouping of that year is in the register (2016)."""
+    values = {"unit": unit.name, "year": year, "municipality": unit.parent.name if unit.parent else ""}
+    # Mid-sentence: "storleksklassen under 10 000 invånare" (the other names start with a digit).
+    values["size"] = size.name[:1].lower() + size.name[1:] if size else ""
+    if skr is not None:
+        values.update(group=skr.name, code=skr.code, grouping=skr.grouping.name)
+        if unit.parent and size:
+            text = _("In %(year)d, %(unit)s, as a district of %(municipality)s, belongs to the municipality group "
+                     "%(group)s (%(code)s) in %(grouping)s and to the size class %(size)s.")  # fmt: skip
+        elif unit.parent:
+            text = _("In %(year)d, %(unit)s, as a district of %(municipality)s, belongs to the municipality group "
+                     "%(group)s (%(code)s) in %(grouping)s.")  # fmt: skip
+        elif size:
+            text = _("In %(year)d, %(unit)s belongs to the municipality group %(group)s (%(code)s) in %(grouping)s "
+                     "and to the size class %(size)s.")  # fmt: skip
+        else:
+            text = _("In %(year)d, %(unit)s belongs to the municipality group %(group)s (%(code)s) in %(grouping)s.")
+        return text % values
+    if not GroupMembership.objects.filter(year=year, grouping__code__startswith=SKR_PREFIX).exists():
+        text = _("The SKR municipality grouping that applied in %(year)d is not in the register, so the results "
+                 "of %(year)d are not compared with a municipality group.")  # fmt: skip
+    else:
+        text = _("%(unit)s has no municipality group (SKR) in %(year)d in the register.")
+    if size:
+        text += " " + _("In %(year)d, %(unit)s belongs to the size class %(size)s.")
+    return text % values
 
 
 def _units_with_values(published: PublishedYear) -> set[int]:
@@ -201,6 +273,8 @@ class UnitPage:
     years: list[YearLink]
     api_url: str
     file_url: str
+    groups_text: str = ""  # the unit's kommungrupp and size class of the year, in words
+    skr_group: Group | None = None  # the unit's kommungrupp (SKR) of the year
 
 
 def unit_page(*, year: int, code: str) -> UnitPage:
@@ -227,7 +301,9 @@ def unit_page(*, year: int, code: str) -> UnitPage:
         else:
             message = _("%(unit)s has no published results for %(year)d: it did not report that year.")
         raise PageNotFound(message % {"unit": unit, "year": year}, links=links)
-    sections = _indicator_rows(published, history, unit=unit, county_id=unit.county_id)
+    skr_groups = _unit_groups(unit, prefix=SKR_PREFIX, years=history)
+    sizes = _unit_groups(unit, prefix=POPULATION_GROUPING, years=[year])
+    sections = _indicator_rows(published, history, unit=unit, county_id=unit.county_id, skr_groups=skr_groups)
     values = {code: published.value(unit.pk, code) for code in published.versions}
     summary = [_("%(unit)s sent no answers in %(year)d.") % {"unit": unit.name, "year": year}]
     return UnitPage(
@@ -246,6 +322,8 @@ def unit_page(*, year: int, code: str) -> UnitPage:
                           available={y for y in every_year if unit.pk in _units_with_rows(every_year[y])}),  # fmt: skip
         api_url=reverse("kolada:data-municipality-year", kwargs={"municipality": unit.code, "years": str(year)}),
         file_url=FILE_URL.format(year=year),
+        groups_text=groups_sentence(unit=unit, year=year, skr=skr_groups.get(year), size=sizes.get(year)),
+        skr_group=skr_groups.get(year),
     )
 
 

@@ -14,6 +14,7 @@ from django.db.models import Max
 from indicators.calculation.aggregate import Area, Figure, Tally, aggregate
 from indicators.models import IndicatorVersion, Publication, PublishedValue
 from indicators.services.computation import areas_of_units
+from survey.models import GroupMembership
 
 
 @dataclass
@@ -38,9 +39,12 @@ def published_years() -> list[int]:
 
 
 def _cache_key() -> str:
-    """Changes with every publication, so a new revision is never served from an old cache."""
+    """Changes with every publication, so a new revision is never served from an old cache, and
+    with the memberships (the register replaces one that moves to another group by a new row), since
+    the group figures are computed here from that year's memberships."""
     latest = Publication.objects.aggregate(pk=Max("pk"), at=Max("published_at"))
-    return f"reporting:published:{latest['pk']}:{latest['at'].isoformat() if latest['at'] else ''}"
+    newest_membership = GroupMembership.objects.aggregate(pk=Max("pk"))["pk"]
+    return f"reporting:published:{latest['pk']}:{latest['at'].isoformat() if latest['at'] else ''}:{newest_membership}"
 
 
 def published_results(years: Iterable[int] | None = None) -> dict[int, PublishedYear]:
