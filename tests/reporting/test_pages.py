@@ -16,6 +16,7 @@ from indicators.services.publication import publish_year
 from reporting.pages.charts import Series, trend_chart
 from reporting.pages.summary import unit_summary
 from survey.models import GroupMembership, ReportingUnit
+from survey.services.register import load_register
 from tests.indicators.history_helpers import make_version
 
 pytestmark = pytest.mark.django_db
@@ -390,3 +391,19 @@ def test_a_district_is_compared_with_its_citys_kommungrupp(client, published, an
         "Södermalm tillhör 2024, som stadsdel i Stockholm, kommungruppen Storstäder (A1) i SKR:s "
         "kommungruppsindelning 2023 och storleksklassen 100 000 invånare eller fler."
     ) in response.content.decode()
+
+
+def test_a_corrected_membership_changes_the_published_group_figure_without_a_new_publication(client, published):
+    """An install loaded before the 2023 grouping was corrected: the page was served (and cached)
+    with Kalmar in another group; loading the register again shows its true group at once."""
+    b3 = GroupMembership.objects.get(unit__code="0880", year=2024, grouping__code="skr-2023").group
+    c6 = b3.grouping.groups.get(code="C6")
+    GroupMembership.objects.filter(unit__code="0880", year=2024, grouping__code="skr-2023").update(group=c6)
+    url = reverse("reporting:unit-page", kwargs={"year": 2024, "code": "0880"})
+    assert rows_by_code(client.get(url).context["page"])["VINR02"].skr_group.code == "C6"
+
+    load_register()
+
+    row = rows_by_code(client.get(url).context["page"])["VINR02"]
+    b3_values = [v for code, v in published[2024]["VINR02"].items() if code in skr_members(2024, "0880")]
+    assert (row.skr_group.code, row.skr_value) == ("B3", share(b3_values))
