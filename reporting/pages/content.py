@@ -224,7 +224,7 @@ def _unit_groups(unit: ReportingUnit, *, prefix: str, years: Iterable[int]) -> d
     return {m.year: m.group for m in memberships.select_related("group", "group__grouping")}
 
 
-def groups_sentence(*, unit: ReportingUnit, year: int, skr: Group | None, size: Group | None) -> str:
+def _groups_sentence(*, unit: ReportingUnit, year: int, skr: Group | None, size: Group | None) -> str:
     """Which kommungrupp (SKR) and size class the unit belongs to in `year`, in words; says so when
     it has no kommungrupp, or when no SKR grouping of that year is in the register (2016)."""
     values = {"unit": unit.name, "year": year, "municipality": unit.parent.name if unit.parent else ""}
@@ -274,7 +274,6 @@ class UnitPage:
     api_url: str
     file_url: str
     groups_text: str = ""  # the unit's kommungrupp and size class of the year, in words
-    skr_group: Group | None = None  # the unit's kommungrupp (SKR) of the year
 
 
 def unit_page(*, year: int, code: str) -> UnitPage:
@@ -322,8 +321,7 @@ def unit_page(*, year: int, code: str) -> UnitPage:
                           available={y for y in every_year if unit.pk in _units_with_rows(every_year[y])}),  # fmt: skip
         api_url=reverse("kolada:data-municipality-year", kwargs={"municipality": unit.code, "years": str(year)}),
         file_url=FILE_URL.format(year=year),
-        groups_text=groups_sentence(unit=unit, year=year, skr=skr_groups.get(year), size=sizes.get(year)),
-        skr_group=skr_groups.get(year),
+        groups_text=_groups_sentence(unit=unit, year=year, skr=skr_groups.get(year), size=sizes.get(year)),
     )
 
 
