@@ -122,6 +122,9 @@ class GroupMembership(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(ReportingUnit, on_delete=models.CASCADE, related_name="memberships")
     year = models.PositiveSmallIntegerField(_("year"))
+    # When the register added it (a corrected membership is a new row): results files made before
+    # it may show old group figures (reporting.selectors.exports).
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("group membership")

@@ -5,12 +5,13 @@ from collections.abc import Iterable
 from django.db.models import Count, Max
 
 from indicators.models import AggregateResult, IndicatorVersion, YearComputation
-from survey.models import Answer, AnswerChange, PartSubmission
+from survey.models import Answer, AnswerChange, GroupMembership, PartSubmission
 
 
 def inputs_fingerprint(years: Iterable[int]) -> dict[int, str]:
     """What each year's results are computed from, as a short text that changes with every added,
-    changed or removed answer, submission and definition: the rows' counts and newest ids, not
+    changed or removed answer, submission, definition and group membership (the register replaces a
+    membership that moves to another group by a new row): the rows' counts and newest ids, not
     their timestamps, since answers may be written with the time they were given (an import, the
     demo), long before they reach the database."""
     years = sorted(set(years))
@@ -22,6 +23,7 @@ def inputs_fingerprint(years: Iterable[int]) -> dict[int, str]:
         (PartSubmission.objects, "response__round__year", "pk"),
         (PartSubmission.objects, "response__round__year", "submitted_at"),
         (IndicatorVersion.objects, "year", "updated_at"),
+        (GroupMembership.objects, "year", "pk"),
     ]
     for queryset, year_field, newest in sources:
         rows = (

@@ -68,6 +68,7 @@ class Series:
 
 
 COUNTRY_COLOUR, COUNTY_COLOUR, UNIT_COLOUR = "#0b4f8a", "#6c757d", "#212529"
+GROUP_COLOUR = "#8a4b0b"  # the kommungrupp's dotted line: contrast 6.8:1 on white
 
 
 def _x_positions(years: Sequence[int]) -> dict[int, float]:

@@ -17,14 +17,16 @@ from indicators.calculation.aggregate import COUNTRY, Area
 from indicators.models import CONFIDENTIAL_MARK, IndicatorVersion, Publication
 from indicators.selectors.results import fulfilment_text, plain_number, unit_value_text
 from reporting.models import Export
-from reporting.pages.charts import COUNTRY_COLOUR, COUNTY_COLOUR, Series, TrendChart, trend_chart
+from reporting.pages.charts import COUNTRY_COLOUR, COUNTY_COLOUR, GROUP_COLOUR, Series, TrendChart, trend_chart
 from reporting.pages.summary import unit_summary
 from reporting.selectors.exports import public_files
 from reporting.selectors.published import Figure, PublishedYear, published_results
-from survey.models import County, Part, ReportingUnit
+from survey.models import County, Group, GroupMembership, Part, ReportingUnit
 from survey.selectors.responses import answers_by_code
 
 FIRST_YEAR = 2016
+SKR_PREFIX = "skr"  # SKR's kommungruppsindelning: skr-2017 for 2017–2022, skr-2023 from 2023
+POPULATION_GROUPING = "population"
 FILE_URL = "/resultat/{year}/resultatfil.xlsx"  # served by reporting/urls.py (exports:results-file)
 
 
@@ -112,10 +114,13 @@ class TrendPoint:
     unit_withheld: bool = False
     county_withheld: bool = False
     country_withheld: bool = False
+    skr_group: Group | None = None  # the unit's kommungrupp (SKR) that year, None: it has none
+    skr_value: Decimal | None = None  # that group's figure
+    skr_withheld: bool = False
 
     @property
     def withheld(self) -> bool:
-        return self.unit_withheld or self.county_withheld or self.country_withheld
+        return self.unit_withheld or self.county_withheld or self.country_withheld or self.skr_withheld
 
 
 @dataclass
@@ -135,6 +140,9 @@ class IndicatorRow:
     # The page year's units behind the county's and the country's figure, in words ("12 av 28 …").
     county_units: str = ""
     country_units: str = ""
+    skr_group: Group | None = None  # the unit's kommungrupp (SKR) in the page's year
+    skr_value: Decimal | None = None
+    skr_units: str = ""
 
     @property
     def current(self) -> TrendPoint:
@@ -193,12 +201,16 @@ def _indicator_rows(
     *,
     unit: ReportingUnit | None = None,
     county_id: int | None = None,
+    skr_groups: dict[int, Group] | None = None,
 ) -> list[PartSection]:
     """The year's indicators grouped by part, with trends over `history` (the published years up to
-    the page's year); the unit's values when `unit`, the county's figures when `county_id`."""
+    the page's year); the unit's values when `unit`, the county's figures when `county_id`, the
+    figures of the unit's kommungrupp of each year when `skr_groups` ({year: group})."""
     county_area = Area("county", county_id=county_id) if county_id else None
     labels = _part_labels(published.year)
     with_districts = _counties_with_districts(published)
+    group = (skr_groups or {}).get(published.year)
+    group_districts = _districts_in_group(group, published.year) if group else set()
     sections: dict[str, PartSection] = {}
     for code in sorted(published.versions):
         version = published.versions[code]
@@ -208,11 +220,19 @@ def _indicator_rows(
         unit_values = {p.year: _charted_unit_value(history[p.year], code, unit, p) for p in trend} if unit else {}
         county_values = {p.year: p.county for p in trend}
         country_values = {p.year: p.country for p in trend}
+        skr_figures = _group_figures(code, history, years, skr_groups) if skr_groups is not None else {}
+        for point in trend:
+            point.skr_group = (skr_groups or {}).get(point.year)
+            figure = skr_figures.get(point.year)
+            point.skr_withheld = figure is not None and history[point.year].is_confidential(code, figure.numerator)
+            point.skr_value = None if point.skr_withheld else display(figure)
         is_share = version.aggregation == IndicatorVersion.Aggregation.SHARE
         if is_share:
             lines = [Series(_("The country"), country_values, COUNTRY_COLOUR)]
             if county_area:
                 lines.append(Series(_("County"), county_values, COUNTY_COLOUR, "5 3"))
+            if skr_groups is not None:
+                lines += _group_lines({p.year: p.skr_value for p in trend if p.skr_group}, skr_groups)
             chart = trend_chart(years=years, lines=lines, markers=unit_values if unit else None)
         else:  # a key figure: the unit's own numbers, or the area's sum, on their own scale
             own = unit_values if unit else county_values if county_area else country_values
@@ -233,6 +253,12 @@ def _indicator_rows(
                 with_districts=county_id in with_districts[code],
             ),
             country_units=units_behind(published.figure(code, COUNTRY), with_districts=bool(with_districts[code])),
+            skr_group=(skr_groups or {}).get(published.year),
+            skr_value=trend[-1].skr_value if trend and trend[-1].year == published.year else None,
+            skr_units=units_behind(
+                skr_figures.get(published.year),
+                with_districts=any(published.value(d, code) is not None for d in group_districts),
+            ),
         )
         part = sections.setdefault(
             version.part_code, PartSection(version.part_code, labels.get(version.part_code, version.part_code))
@@ -273,6 +299,70 @@ def confidentiality_thresholds(sections: Iterable[PartSection], units: Iterable[
     return sorted(found)
 
 
+def _group_figures(
+    code: str, history: dict[int, PublishedYear], years: Iterable[int], groups: dict[int, Group]
+) -> dict[int, Figure | None]:
+    """{year: the figure of that year's group} for the years in which the unit has a group."""
+    return {y: history[y].figure(code, Area("group", group_id=groups[y].pk)) for y in years if y in groups}
+
+
+def _districts_in_group(group: Group, year: int) -> set[int]:
+    return set(
+        GroupMembership.objects.filter(group=group, year=year, unit__kind=ReportingUnit.Kind.DISTRICT).values_list(
+            "unit_id", flat=True
+        )
+    )
+
+
+def _group_lines(values: dict[int, Decimal | None], groups: dict[int, Group]) -> list[Series]:
+    """One dotted line for each run of years in the same group: the line breaks where the unit
+    moves to another group (a new SKR grouping), since the two groups' figures are not one series."""
+    runs: list[dict[int, Decimal | None]] = []
+    previous = None
+    for year in sorted(values):
+        if groups[year].pk != previous:
+            runs.append({})
+        runs[-1][year] = values[year]
+        previous = groups[year].pk
+    return [Series(_("Municipality group (SKR)"), run, GROUP_COLOUR, "2 3") for run in runs]
+
+
+def _unit_groups(unit: ReportingUnit, *, prefix: str, years: Iterable[int]) -> dict[int, Group]:
+    """{year: the unit's group} in the groupings whose code starts with `prefix`, for `years`."""
+    memberships = GroupMembership.objects.filter(unit=unit, year__in=list(years), grouping__code__startswith=prefix)
+    return {m.year: m.group for m in memberships.select_related("group", "group__grouping")}
+
+
+def _groups_sentence(*, unit: ReportingUnit, year: int, skr: Group | None, size: Group | None) -> str:
+    """Which kommungrupp (SKR) and size class the unit belongs to in `year`, in words; says so when
+    it has no kommungrupp, or when no SKR grouping of that year is in the register (2016)."""
+    values = {"unit": unit.name, "year": year, "municipality": unit.parent.name if unit.parent else ""}
+    # Mid-sentence: "storleksklassen under 10 000 invånare" (the other names start with a digit).
+    values["size"] = size.name[:1].lower() + size.name[1:] if size else ""
+    if skr is not None:
+        values.update(group=skr.name, code=skr.code, grouping=skr.grouping.name)
+        if unit.parent and size:
+            text = _("In %(year)d, %(unit)s, as a district of %(municipality)s, belongs to the municipality group "
+                     "%(group)s (%(code)s) in %(grouping)s and to the size class %(size)s.")  # fmt: skip
+        elif unit.parent:
+            text = _("In %(year)d, %(unit)s, as a district of %(municipality)s, belongs to the municipality group "
+                     "%(group)s (%(code)s) in %(grouping)s.")  # fmt: skip
+        elif size:
+            text = _("In %(year)d, %(unit)s belongs to the municipality group %(group)s (%(code)s) in %(grouping)s "
+                     "and to the size class %(size)s.")  # fmt: skip
+        else:
+            text = _("In %(year)d, %(unit)s belongs to the municipality group %(group)s (%(code)s) in %(grouping)s.")
+        return text % values
+    if not GroupMembership.objects.filter(year=year, grouping__code__startswith=SKR_PREFIX).exists():
+        text = _("The SKR municipality grouping that applied in %(year)d is not in the register, so the results "
+                 "of %(year)d are not compared with a municipality group.")  # fmt: skip
+    else:
+        text = _("%(unit)s has no municipality group (SKR) in %(year)d in the register.")
+    if size:
+        text += " " + _("In %(year)d, %(unit)s belongs to the size class %(size)s.")
+    return text % values
+
+
 def _units_with_values(published: PublishedYear) -> set[int]:
     return {unit_id for (unit_id, _code), (value, _source) in published.values.items() if value is not None}
 
@@ -293,6 +383,7 @@ class UnitPage:
     api_url: str
     file_url: str
     confidentiality_thresholds: list[int] = field(default_factory=list)  # of the counts shown as ".."
+    groups_text: str = ""  # the unit's kommungrupp and size class of the year, in words
 
 
 def unit_page(*, year: int, code: str) -> UnitPage:
@@ -319,7 +410,9 @@ def unit_page(*, year: int, code: str) -> UnitPage:
         else:
             message = _("%(unit)s has no published results for %(year)d: it did not report that year.")
         raise PageNotFound(message % {"unit": unit, "year": year}, links=links)
-    sections = _indicator_rows(published, history, unit=unit, county_id=unit.county_id)
+    skr_groups = _unit_groups(unit, prefix=SKR_PREFIX, years=history)
+    sizes = _unit_groups(unit, prefix=POPULATION_GROUPING, years=[year])
+    sections = _indicator_rows(published, history, unit=unit, county_id=unit.county_id, skr_groups=skr_groups)
     values = {code: published.value(unit.pk, code) for code in published.versions}
     summary = [_("%(unit)s sent no answers in %(year)d.") % {"unit": unit.name, "year": year}]
     return UnitPage(
@@ -327,18 +420,29 @@ def unit_page(*, year: int, code: str) -> UnitPage:
         unit=unit,
         publication=published.publication,
         answered=answered,
-        summary=summary if not answered else unit_summary(
-            unit_name=unit.name, values=values, versions=published.versions, year=year,
+        summary=summary
+        if not answered
+        else unit_summary(
+            unit_name=unit.name,
+            values=values,
+            versions=published.versions,
+            year=year,
             answers=answers_by_code(unit_id=unit.pk, year=year),
             country={code: display(published.figure(code, COUNTRY)) for code in published.versions},
         ),  # fmt: skip
         sections=sections,
         # Every year the unit has a page: with values, or in the register without answers.
-        years=_year_links(every_year, year, "reporting:unit-page", code=unit.code,
-                          available={y for y in every_year if unit.pk in _units_with_rows(every_year[y])}),  # fmt: skip
+        years=_year_links(
+            every_year,
+            year,
+            "reporting:unit-page",
+            code=unit.code,
+            available={y for y in every_year if unit.pk in _units_with_rows(every_year[y])},
+        ),  # fmt: skip
         api_url=reverse("kolada:data-municipality-year", kwargs={"municipality": unit.code, "years": str(year)}),
         file_url=FILE_URL.format(year=year),
         confidentiality_thresholds=confidentiality_thresholds(sections),
+        groups_text=_groups_sentence(unit=unit, year=year, skr=skr_groups.get(year), size=sizes.get(year)),
     )
 
 

@@ -4,6 +4,7 @@ from django.db.models import Max, QuerySet
 
 from indicators.models import Publication
 from reporting.models import Export
+from survey.models import GroupMembership
 
 
 def exports_without_files() -> QuerySet[Export]:
@@ -24,8 +25,20 @@ def public_files() -> dict[int, Export]:
     return files
 
 
-def is_outdated(export: Export) -> bool:
+def published_since(export: Export) -> bool:
     """A year up to the export's was published (or revised) after the export started: its file may
-    show old values, and a new export is due."""
+    show old values."""
     latest = Publication.objects.filter(year__lte=export.year).aggregate(at=Max("published_at"))["at"]
     return latest is not None and latest > export.created_at
+
+
+def groups_changed_since(export: Export) -> bool:
+    """The register added or corrected a group membership of a year up to the export's after the
+    export started (load_units): its file may show old group figures."""
+    latest = GroupMembership.objects.filter(year__lte=export.year).aggregate(at=Max("created_at"))["at"]
+    return latest is not None and latest > export.created_at
+
+
+def is_outdated(export: Export) -> bool:
+    """The file may show old values or group figures: a new export is due."""
+    return published_since(export) or groups_changed_since(export)

@@ -14,6 +14,7 @@ from django.db.models import Max, Subquery
 from indicators.calculation.aggregate import Area, Figure, Tally, aggregate
 from indicators.models import IndicatorVersion, Publication, PublishedValue
 from indicators.services.computation import areas_of_units
+from survey.models import GroupMembership
 
 
 @dataclass
@@ -48,12 +49,20 @@ def published_years() -> list[int]:
 
 
 def _cache_key() -> str:
-    """Changes with every publication, so a new revision is never served from an old cache, and with
-    every change to a definition (its title, its confidentiality threshold), which is live."""
+    """Changes with every publication, so a new revision is never served from an old cache; with
+    every change to a definition (its title, its confidentiality threshold), which is live; and with
+    the memberships (the register replaces one that moves to another group by a new row), since the
+    group figures are computed here from that year's memberships. One query."""
     last_edit = IndicatorVersion.objects.order_by("-updated_at").values("updated_at")[:1]
-    latest = Publication.objects.aggregate(pk=Max("pk"), at=Max("published_at"), edited=Max(Subquery(last_edit)))
+    newest_membership = GroupMembership.objects.order_by("-pk").values("pk")[:1]
+    latest = Publication.objects.aggregate(
+        pk=Max("pk"),
+        at=Max("published_at"),
+        edited=Max(Subquery(last_edit)),
+        membership=Max(Subquery(newest_membership)),
+    )
     at, edited = (latest[name].isoformat() if latest[name] else "" for name in ("at", "edited"))
-    return f"reporting:published:{latest['pk']}:{at}:{edited}"
+    return f"reporting:published:{latest['pk']}:{at}:{edited}:{latest['membership']}"
 
 
 def published_results(years: Iterable[int] | None = None) -> dict[int, PublishedYear]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core.models import OutgoingEmail
 from indicators.models import Publication, ResultCheck, UnitResult, YearComputation
 from reporting.models import Export
-from reporting.selectors.exports import is_outdated
+from reporting.selectors.exports import groups_changed_since, published_since
 from survey.coordination.monitor import cumulative_submissions
 from survey.models import Contact, Part, Response, SurveyRound
 
@@ -119,6 +119,7 @@ class YearState:
     revision: int | None  # the newest published revision
     file_stored: bool  # a finished results file of the year is stored
     file_outdated: bool  # ... but the year (or an earlier one) was published after it was made
+    file_groups_changed: bool  # ... or the register's group memberships changed after it was made
     next_action: NextAction | None
 
 
@@ -144,7 +145,7 @@ def _next_action(state: dict, *, now: datetime) -> NextAction | None:  # noqa: P
         )
     if state["revision"] is None:
         return NextAction(_("Publish the results."), results, _("Results of the year"), analysts_only=True)
-    if not state["file_stored"] or state["file_outdated"]:
+    if not state["file_stored"] or state["file_outdated"] or state["file_groups_changed"]:
         return NextAction(
             _("Create the results file."), reverse("exports:export-list"), _("Results file"), analysts_only=True
         )
@@ -189,7 +190,8 @@ def year_states(*, now: datetime | None = None) -> list[YearState]:
             "open_flags": flags.get(year, 0),
             "revision": revisions.get(year),
             "file_stored": export is not None,
-            "file_outdated": export is not None and is_outdated(export),
+            "file_outdated": export is not None and published_since(export),
+            "file_groups_changed": export is not None and groups_changed_since(export),
         }
         survey_round = fact["round"]
         states.append(
@@ -205,6 +207,7 @@ def year_states(*, now: datetime | None = None) -> list[YearState]:
                 revision=fact["revision"],
                 file_stored=fact["file_stored"],
                 file_outdated=fact["file_outdated"],
+                file_groups_changed=fact["file_groups_changed"],
                 next_action=_next_action(fact, now=now),
             )
         )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from reporting import services
 from reporting.models import Export
-from reporting.selectors.exports import exports_without_files, is_outdated, newest_file
+from reporting.selectors.exports import exports_without_files, groups_changed_since, newest_file, published_since
 from reporting.selectors.published import published_years
 from survey import access
 
@@ -52,7 +52,8 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     export = _export_for_analyst(request, pk)
     context = {
         "export": export,
-        "outdated": is_outdated(export),
+        "outdated": published_since(export),
+        "groups_changed": groups_changed_since(export),
         "stalled": export.is_stalled(now=timezone.now()),
     }
     return render(request, "reporting/export_detail.html", context)

@@ -91,6 +91,27 @@ def test_municipality_groups_have_their_members_as_kolada_shapes_them(client, pu
     assert get(client, reverse("kolada:municipality-groups"), id=group_id.lower())["values"][0]["id"] == group_id
 
 
+def test_municipality_groups_list_both_skr_groupings_with_the_members_of_their_latest_year(
+    client,
+    published,  # noqa: F811
+):
+    """Kalmar moved from C6 (2017 grouping, 2017–2022) to B3 (2023 grouping, from 2023): each group
+    keeps its id, made of the grouping's and the group's codes."""
+    by_group = {group["id"]: group for group in get(client, reverse("kolada:municipality-groups"))["values"]}
+    latest = GroupMembership.objects.filter(grouping__code="skr-2023").order_by("-year").first().year
+
+    def member_ids(group_id: str) -> set[str]:
+        return {member["member_id"] for member in by_group[group_id]["members"]}
+
+    assert (by_group["G-skr-2023-B3"]["title"], by_group["G-skr-2023-B3"]["members_year"]) == (
+        "B3 Större stad (SKR:s kommungruppsindelning 2023)",
+        latest,
+    )
+    assert KALMAR in member_ids("G-skr-2023-B3") and KALMAR not in member_ids("G-skr-2023-C6")
+    assert by_group["G-skr-2017-C6"]["members_year"] == 2022 and KALMAR in member_ids("G-skr-2017-C6")
+    assert len([m for m in member_ids("G-skr-2023-B3") if "-" not in m]) == 23  # SKR's 23 municipalities
+
+
 def test_the_data_of_a_group_is_named_at_municipality_groups(client, published):  # noqa: F811
     """The common v3 client call: one kpi for every id in a year, then the names of the G- ids."""
     ids = {row["municipality"] for row in get(client, DATA, kpi_id="VINR02", year="2022")["values"]}

@@ -216,3 +216,40 @@ def test_the_command_stores_every_published_year_once(published, capsys):
     assert "Wrote a finished export of 2024" in out and "The results file of 2024 is up to date." in out
     assert "Wrote a finished export of 2021" in out and "The results file of 2021 is up to date." in out
     assert sorted(Export.objects.filter(status="done").values_list("year", "revision")) == [(2021, 1), (2024, 1)]
+
+
+def test_a_correction_of_the_registers_groups_makes_the_stored_files_of_those_years_outdated(published, capsys):
+    """An install loaded with the population classes of 2019 for every year: once load_units has
+    corrected 2024, the stored 2024 file (its population-group figures) is built again; 2021's is not."""
+    from django.core.management import call_command
+
+    from survey.models import Group, GroupMembership
+    from survey.services.register import load_register
+
+    GroupMembership.objects.filter(year=2024, grouping__code="population", unit__code="0114").update(
+        group=Group.objects.get(grouping__code="population", code="P3")
+    )
+    call_command("export_results", "--store")
+    load_register()
+    call_command("export_results", "--store")
+    out = capsys.readouterr().out
+    assert out.count("Wrote a finished export of 2024") == 2
+    assert out.count("Wrote a finished export of 2021") == 1 and "The results file of 2021 is up to date." in out
+
+
+def test_the_export_page_says_when_the_registers_groups_changed_after_the_file(client, analyst, published):
+    from survey.models import GroupMembership
+    from survey.services.register import load_register
+
+    export = Export.objects.create(year=2024, created_by=analyst)
+    run_export(export_id=export.pk)
+    client.force_login(analyst)
+    warning = "Registrets gruppindelningar har lagts till eller rättats efter att den här exporten startade"
+    assert warning not in client.get(reverse("exports:export-detail", args=[export.pk])).content.decode()
+
+    GroupMembership.objects.filter(year=2024, unit__code="0880", grouping__code="skr-2023").delete()  # a gap
+    load_register()
+
+    text = client.get(reverse("exports:export-detail", args=[export.pk])).content.decode()
+    assert warning in text
+    assert "Resultat har publicerats efter att den här exporten startade" not in text  # nothing was published

@@ -5,9 +5,14 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError
 
-from survey.models import County, GroupMembership, ReportingUnit
+from indicators.selectors.freshness import stale_years
+from indicators.services.computation import compute_indicators
+from survey.models import County, Group, Grouping, GroupMembership, ReportingUnit, Response
 from survey.selectors.register import reporting_units_for_year, reporting_units_on
 from survey.services.register import load_register
+from tests.factories import UserFactory
+from tests.indicators.history_helpers import answer_and_submit, make_version
+from tests.survey.round_helpers import load_round_2024
 
 pytestmark = pytest.mark.django_db
 
@@ -134,17 +139,103 @@ def test_population_classes_follow_the_documented_bounds():
     def population_class(code: str, year: int = 2024) -> str:
         return GroupMembership.objects.get(unit__code=code, year=year, grouping__code="population").group.code
 
-    assert population_class("2303") == "P1"  # Ragunda, 5 284 inhabitants
-    assert population_class("0880") == "P4"  # Kalmar, 69 467
+    assert population_class("2303") == "P1"  # Ragunda, 5 135 inhabitants on 31 December 2023
+    assert population_class("0880") == "P4"  # Kalmar, 72 304
     assert population_class("1280") == "P5"  # Malmö
 
 
 def test_every_reporting_unit_has_a_group_in_every_grouping_each_year():
-    for year in [2017, 2022]:
+    for year, skr in [(2017, "skr-2017"), (2022, "skr-2017"), (2023, "skr-2023"), (2025, "skr-2023")]:
         units = reporting_units_for_year(year)
         members = GroupMembership.objects.filter(year=year, unit__in=units)
-        assert members.filter(grouping__code="skr-2017").count() == units.count()
+        assert members.filter(grouping__code=skr).count() == units.count()
+        assert members.filter(grouping__code__startswith="skr").count() == units.count()  # only one SKR group
         assert members.filter(grouping__code="population").count() == units.count()
+
+
+def skr_group(code: str, year: int) -> str:
+    membership = GroupMembership.objects.select_related("group").get(
+        unit__code=code, year=year, grouping__code__startswith="skr"
+    )
+    return f"{membership.grouping.code}:{membership.group.code}"
+
+
+def test_kalmar_is_a_larger_city_in_the_2023_grouping_from_2023():
+    assert [skr_group("0880", year) for year in (2022, 2023, 2025)] == ["skr-2017:C6", "skr-2023:B3", "skr-2023:B3"]
+    b3 = Group.objects.get(grouping__code="skr-2023", code="B3")
+    assert b3.name == "Större stad"
+    assert Grouping.objects.get(code="skr-2023").name == "SKR:s kommungruppsindelning 2023"
+
+
+def test_skr_2023_group_sizes_match_skr():
+    sizes = Counter(
+        GroupMembership.objects.filter(year=2024, grouping__code="skr-2023", unit__kind="municipality").values_list(
+            "group__code", flat=True
+        )
+    )
+    assert dict(sizes) == {"A1": 3, "A2": 43, "B3": 23, "B4": 63, "B5": 24, "C6": 27, "C7": 51, "C8": 35, "C9": 21}
+
+
+def test_a_stockholm_district_is_in_its_citys_2023_group():
+    assert skr_group("0180-15", 2024) == "skr-2023:A1"  # Hägersten-Älvsjö
+
+
+def test_2016_has_no_skr_group_and_the_groupings_say_why():
+    assert not GroupMembership.objects.filter(year=2016, grouping__code__startswith="skr").exists()
+    for code in ["skr-2017", "skr-2023"]:
+        assert "2016 har ingen kommungrupp" in Grouping.objects.get(code=code).description
+        assert "2011" in Grouping.objects.get(code=code).description
+
+
+def population_class(code: str, year: int) -> str:
+    return GroupMembership.objects.get(unit__code=code, year=year, grouping__code="population").group.code
+
+
+def test_a_population_class_follows_the_population_at_the_end_of_the_year_before():
+    # Upplands Väsby: 49 262 inhabitants on 31 December 2022, 50 110 on 31 December 2023.
+    assert (population_class("0114", 2023), population_class("0114", 2024)) == ("P3", "P4")
+    # Nacka: 99 359 on 31 December 2016, 101 231 on 31 December 2017 (by 2019, both were P5).
+    assert (population_class("0182", 2017), population_class("0182", 2018)) == ("P4", "P5")
+    # Haninge: 99 751 on 31 December 2023, 100 895 on 31 December 2024; the districts take Stockholm's.
+    assert (population_class("0136", 2024), population_class("0136", 2025)) == ("P4", "P5")
+    assert population_class("0180-08", 2016) == "P5"  # Södermalm
+
+
+def test_a_year_beyond_the_population_data_uses_the_latest_and_the_grouping_says_so():
+    load_register(last_year=2027)
+    # Haninge's latest population (31 December 2024, 100 895) for 2026 and 2027.
+    assert population_class("0136", 2026) == population_class("0136", 2027) == "P5"
+    description = Grouping.objects.get(code="population").description
+    assert "31 december året före" in description and "2019" not in description
+    assert "Från undersökningsåret 2026 används den senaste folkmängden i uppgifterna, den 31 december 2024" in (
+        description
+    )
+
+
+def test_an_install_with_the_old_population_classes_is_corrected_and_its_year_recomputed(
+    django_capture_on_commit_callbacks,
+):
+    """Before the yearly population, every year was classified by 31 December 2019 (Upplands Väsby:
+    46 786, P3); loading the register again moves the memberships to each year's class."""
+    survey_round = load_round_2024()
+    make_version("VINR02", 2024, with_rule=True)
+    with django_capture_on_commit_callbacks(execute=False):
+        answer_and_submit(Response.objects.get(round=survey_round, unit__code="0880"), UserFactory(role="admin"))
+    p3 = Group.objects.get(grouping__code="population", code="P3")
+    GroupMembership.objects.filter(unit__code__in=["0114", "0136"], year__gte=2024, grouping__code="population").update(
+        group=p3
+    )
+    Grouping.objects.filter(code="population").update(description="Folkmängd 31 december 2019 (SCB).")
+    compute_indicators(years=[2024])
+    assert stale_years([2024]) == []
+
+    report = load_register()
+
+    assert report.corrected == 2 * (date.today().year - 2024 + 1) and report.memberships == 0
+    assert (population_class("0114", 2024), population_class("0136", 2025)) == ("P4", "P5")
+    assert "2019" not in Grouping.objects.get(code="population").description
+    assert stale_years([2024]) == [2024]  # the group figures are computed again (make run, the task)
+    assert load_register().corrected == 0
 
 
 def test_districts_belong_to_their_municipalitys_groups():
@@ -168,7 +259,7 @@ def test_loading_again_adds_nothing_and_keeps_a_coordinators_retirement():
 
     report = load_register()
 
-    assert (report.units, report.memberships) == (0, 0)
+    assert (report.units, report.memberships, report.corrected) == (0, 0, 0)
     assert (ReportingUnit.objects.count(), GroupMembership.objects.count()) == before
     kalmar.refresh_from_db()
     assert kalmar.valid_to == date(2023, 12, 31)

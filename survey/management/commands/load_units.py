@@ -13,5 +13,6 @@ class Command(BaseCommand):
         report = load_register(update=update)
         self.stdout.write(
             f"Register loaded: {report.counties} new counties, {report.units} new units, "
-            f"{report.groups} new groups, {report.memberships} new memberships."
+            f"{report.groups} new groups, {report.memberships} new memberships, "
+            f"{report.corrected} memberships moved to the group the files give."
         )
