@@ -51,10 +51,10 @@ BASE_FORMATS: dict[str, dict[str, object]] = {
     "date": {"num_format": "yyyy-mm-dd"},
     "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
     "input": {"bold": True, "bg_color": "#FFF2CC", "border": 1},
-    "year": {"num_format": "0", "align": "left", "indent": 1},
+    "year": {"num_format": "0", "align": "left", "indent": 1, "valign": "top"},
     "count": {"align": "left", "indent": 1, "font_color": "#595959"},
     "right": {"align": "right"},
-    "group": {"text_wrap": True, "font_size": 9},
+    "group": {"text_wrap": True, "valign": "top", "font_size": 9},
     "percent_right": {"num_format": "0%", "align": "right"},
 }
 

@@ -507,9 +507,9 @@ class StartPage:
         return self.area_column(level, offset)
 
     @staticmethod
-    def guarded(row_ref: str, expression: str) -> str:
-        """INDEX(…) at a helper row that is 0 when there is nothing to read: then empty."""
-        return f'IF({row_ref}=0,"",{expression})'
+    def guarded(row_ref: str, expression: str, otherwise: str = '""') -> str:
+        """INDEX(…) at a helper row that is 0 when there is nothing to read: then empty (a helper row: 0)."""
+        return f"IF({row_ref}=0,{otherwise},{expression})"
 
     def shown(self, lookup: str) -> str:
         """A data-sheet cell as the start page shows it: empty stays empty, "–" is spelled out."""
@@ -585,6 +585,7 @@ class StartPage:
             self.guarded(
                 self.unit_row,
                 f"IFERROR(MATCH(INDEX({self.units_column(UNIT_COUNTY_CODE)},{self.unit_row}),{counties},0),0)",
+                "0",
             ),
         )
         group_keys = [group_key(g, group.code) for g in data.groupings for group in g.groups]
@@ -603,6 +604,7 @@ class StartPage:
                         self.unit_row,
                         f'IFERROR(MATCH("{group_key(grouping, "")}"&INDEX({self.units_column(col)},{self.unit_row}),'
                         f"{groups},0),0)",
+                        "0",
                     ),
                 )
                 row += 1
@@ -733,6 +735,7 @@ class StartPage:
         if not shares:
             return row
         chosen = shares[0]
+        self.sheet.set_h_pagebreaks([row])  # the chart's page: the indicator, its table and the chart
         for index, info in enumerate(shares):
             cells[index, COL_CHART_CODES] = Cell(info.code)
         self.renderer.workbook.define_name(
@@ -796,6 +799,12 @@ class StartPage:
                     f"IF(OR({row_ref}=0,{match}=0),NA(),IF(ISNUMBER({lookup}),{lookup},NA()))",
                 )
         last = first + len(self.data.years) - 1
+        # #N/A is what makes the chart leave a gap; in the table it would read as an error, so it is white.
+        self.sheet.conditional_format(
+            first, COL_UNIT, last, COL_COUNTRY,
+            {"type": "formula", "criteria": f"=ISNA({xl_rowcol_to_cell(first, COL_UNIT)})",
+             "format": self.renderer.workbook.add_format({"font_color": "#FFFFFF"})},
+        )  # fmt: skip
         self.renderer.workbook.define_name(
             "ChartTable", "=" + reference(titles["start"], COL_LABEL, header_row, COL_COUNTRY, last)
         )
