@@ -339,15 +339,16 @@ class ResultsExporter:
                 "shows them as \u201c12 of 28\u201d."
             ),
         ]
-        yield [
-            CONFIDENTIAL_MARK,
-            _(
-                "Confidential: a count of persons so small (%(counts)s) that a person could be identified. "
-                "The count is left out, as in Kolada and Socialstyrelsen's statistics, but it is included in "
-                "the sums of the county, the country and the groups."
-            )
-            % {"counts": self.confidential_counts()},
-        ]
+        if counts := self.confidential_counts():
+            yield [
+                CONFIDENTIAL_MARK,
+                _(
+                    "Confidential: a count of persons so small (%(counts)s) that a person could be identified. "
+                    "The count is left out, as in Kolada and Socialstyrelsen's statistics, but it is included in "
+                    "the sums of the county, the country and the groups."
+                )
+                % {"counts": counts},
+            ]
         yield [_("Yes / No"), _("The unit fulfils / does not fulfil the indicator (stored as 1 and 0).")]
         yield [
             NO_VALUE,
@@ -373,7 +374,7 @@ class ResultsExporter:
     def confidential_counts(self) -> str:
         """The confidential counts of the key figures, e.g. "1–4", from their thresholds."""
         thresholds = sorted({v.confidential_below for v in self.versions.values() if v.confidential_below > 1})
-        return ", ".join(f"1–{t - 1}" if t > 2 else "1" for t in thresholds) or "–"
+        return ", ".join(f"1–{t - 1}" if t > 2 else "1" for t in thresholds)
 
     def years_without_skr(self) -> list[int]:
         skr = next((c for c in self.comparisons if c.is_skr), None)
