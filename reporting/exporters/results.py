@@ -545,15 +545,16 @@ class StartPage:
         opened = _(
             "The file opens on the first unit in alphabetical order, %(unit)s. Choose another municipality or "
             "district in the yellow cell: the tables and the chart fill in by themselves."
-        ) % {"unit": first}
+        )
         unknown = _("Unknown unit: choose a municipality or district from the list in the yellow cell.")
         shows = _("The tables and the chart show %(unit)s.")
         label = exporter.labels[self.unit.id]
-        state = opened if label == first else shows % {"unit": label}
+        state = (opened if label == first else shows) % {"unit": label}
+        # The first unit is row 2 of Units; names enter the text by reference, never inside the formula.
         cells[ROW_STATE, COL_LABEL] = Cell(
             state,
             formula=f'IF({self.choice}="",{text_formula(choose)},IF({self.unit_row}=0,{text_formula(unknown)},'
-            f"IF({self.choice}={text_formula(first)},{text_formula(opened)},"
+            f"IF({self.unit_row}=2,{joined_formula(opened, unit=self.choice)},"
             f"{joined_formula(shows, unit=self.choice)})))",
         )
         cells[ROW_CHOICE, COL_LABEL] = Cell(_("Municipality or district"), "bold")
