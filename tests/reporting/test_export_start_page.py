@@ -8,14 +8,17 @@ import io
 import random
 
 import pytest
+from django.core.cache import cache
 from openpyxl import load_workbook
 
 from indicators.calculation.aggregate import Area
+from indicators.models import IndicatorVersion
 from indicators.services.history import import_results
 from indicators.services.publication import publish_year
 from reporting.exporters import ResultsExporter, collect_export_data
 from reporting.exporters.results import (
     COL_COUNTRY_COUNT,
+    COL_COUNTY,
     COL_COUNTY_COUNT,
     COL_FIRST_GROUPING,
     COL_LABEL,
@@ -132,3 +135,16 @@ def test_the_start_page_names_the_units_groups_per_year_and_why_2016_has_no_skr_
     ):
         col = header.index(membership.grouping.name)
         assert by_year[membership.year][col] == membership.group.name
+
+
+def test_a_confidential_count_shows_as_two_dots_beside_the_true_sums(analyst):
+    publish_two_years(analyst)
+    IndicatorVersion.objects.filter(indicator__code="VINRN1").update(confidential_below=5)
+    cache.clear()  # the published results keep the definitions they were read with
+    results = published_results()[2024]
+    unit = ReportingUnit.objects.get(pk=next(u for (u, code), (value, _s) in results.values.items()
+                                             if code == "VINRN1" and value == 3))  # fmt: skip
+    row = indicator_row(start_page(chosen=unit.pk), "VINRN1", 2024)
+    county = results.figure("VINRN1", Area("county", county_id=unit.county_id))
+    assert row[COL_UNIT] == ".."
+    assert row[COL_COUNTY] == float(county.numerator)  # the 3 is in the county's sum
