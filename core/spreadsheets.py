@@ -90,7 +90,7 @@ class LanguagePackager(Packager):
 
 class LanguageWorkbook(Workbook):
     """A workbook whose set_properties() also takes `language` (e.g. "sv-SE"). `_get_packager` is
-    xlsxwriter's hook for its packager (pinned; tests/core/test_spreadsheets.py checks it)."""
+    xlsxwriter's hook for its packager (pinned; tests/reporting/test_export.py reads dc:language back)."""
 
     def _get_packager(self) -> Packager:
         return LanguagePackager()

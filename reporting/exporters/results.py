@@ -16,8 +16,9 @@ about 28 s. Spreadsheet programs trust the cached results of formulas on opening
 is written with the result it has for the unit shown when the file opens (the first in alphabetical
 order), computed here from the same data.
 
-The chart is a column chart: LibreOffice draws a formula's #N/A (or text) as 0 on a line, but a
-column of #N/A has neither a bar nor a label, in Excel too, while a real 0 % gets its "0 %" label.
+The chart is a column chart: LibreOffice (7.4) draws a formula's #N/A, "" or text as 0 on a line,
+but in a column chart #N/A gets neither a bar nor a label, while a real 0 % gets its "0 %" label;
+Excel is told to show #N/A as an empty cell (a gap).
 Its title is text, not a cell reference, which LibreOffice shows as "Chart Title"; the chosen
 indicator's title is in the cell above the chart.
 
