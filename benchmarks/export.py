@@ -51,8 +51,8 @@ def setup_django() -> None:
 
 def synthetic_data(*, units: int, years: Sequence[int] = YEARS, codes: Sequence[str] = CODES, seed: int = 6):  # noqa: ANN201
     """ExportData for `units` units in 21 counties, the SKR grouping (2017–2022) and a population
-    grouping, every indicator in every year with a mix of 1, 0 and no value (unsaved model
-    instances: nothing is written to a database)."""
+    grouping, every indicator in every year with a mix of 1, 0 and no value, key figures with counts
+    0–19 of which 1–4 are confidential (unsaved model instances: nothing is written to a database)."""
     from indicators.calculation.aggregate import Area, aggregate
     from indicators.models import Indicator, IndicatorVersion, Publication
     from reporting.exporters.data import CountyInfo, ExportData, GroupInfo, GroupingInfo, RateRow, UnitInfo
@@ -89,6 +89,7 @@ def synthetic_data(*, units: int, years: Sequence[int] = YEARS, codes: Sequence[
                 indicator=Indicator(code=code), year=year, title=f"Indikator {code}", description="Beskrivning.",
                 kind="nyckeltal" if key_figure else "indicator", part_code="vinr", rule_text="Regeln i ord.",
                 aggregation="sum" if key_figure else "share", comparability_note="Ny fråga." if year == 2024 else "",
+                confidential_below=5 if key_figure else 0,
             )  # fmt: skip
         data = PublishedYear(year, publication, versions)
         year_areas = {u: a + ([Area("group", group_id=memberships[year, skr.id, u])] if year in SKR_YEARS else [])

@@ -14,11 +14,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from xlsxwriter.core import Core
 from xlsxwriter.format import Format
+from xlsxwriter.packager import Packager
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -29,6 +30,11 @@ MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 MAX_SHEET_TITLE = 31
 SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+# A sheet wider than this (in character widths) is printed at full size over several pages, with its
+# leading columns repeated: fitted to one page's width it would be unreadable.
+FIT_TO_WIDTH_MAX = 220
+WIDE_PRINT_SCALE = 70  # percent: small but readable type
+HEADER_ROW_HEIGHT = 45  # points: three lines of a wrapped header
 
 # Format keys → xlsxwriter format properties; `yesno` is filled in with the translated words.
 BASE_FORMATS: dict[str, dict[str, object]] = {
@@ -45,6 +51,11 @@ BASE_FORMATS: dict[str, dict[str, object]] = {
     "date": {"num_format": "yyyy-mm-dd"},
     "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
     "input": {"bold": True, "bg_color": "#FFF2CC", "border": 1},
+    "year": {"num_format": "0", "align": "left", "indent": 1, "valign": "top"},
+    "count": {"align": "left", "indent": 1, "font_color": "#595959"},
+    "right": {"align": "right"},
+    "group": {"text_wrap": True, "valign": "top", "font_size": 9},
+    "percent_right": {"num_format": "0%", "align": "right"},
 }
 
 
@@ -57,6 +68,32 @@ class PlainFormulaWorksheet(Worksheet):
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula
+
+
+class LanguageCore(Core):
+    """docProps/core.xml with dc:language, which xlsxwriter does not write: screen readers and
+    spell checkers read the document's language from it."""
+
+    def _write_cp_keywords(self) -> None:
+        if language := self.properties.get("language"):
+            self._xml_data_element("dc:language", language)
+        super()._write_cp_keywords()
+
+
+class LanguagePackager(Packager):
+    def _write_core_file(self) -> None:
+        core = LanguageCore()
+        core._set_properties(self.workbook.doc_properties)
+        core._set_xml_writer(self._filename("docProps/core.xml"))
+        core._assemble_xml_file()
+
+
+class LanguageWorkbook(Workbook):
+    """A workbook whose set_properties() also takes `language` (e.g. "sv-SE"). `_get_packager` is
+    xlsxwriter's hook for its packager (pinned; tests/reporting/test_export.py reads dc:language back)."""
+
+    def _get_packager(self) -> Packager:
+        return LanguagePackager()
 
 
 def safe_text(value: str) -> str:
@@ -91,6 +128,8 @@ class DataSheet:
     columns: Sequence[Column]
     rows: Callable[[], Iterator[Sequence[object]]]
     freeze_columns: int = 1
+    # The columns printed on every page of a sheet too wide for one (default: the frozen ones).
+    repeat_columns: tuple[int, int] | None = None
 
 
 def quoted(title: str) -> str:
@@ -108,7 +147,7 @@ class Renderer:
 
     def __init__(self, target: IO[bytes], *, yes: str | None = None, no: str | None = None) -> None:
         yes, no = yes or gettext("Yes"), no or gettext("No")
-        self.workbook: Workbook = xlsxwriter.Workbook(
+        self.workbook: Workbook = LanguageWorkbook(
             target,
             {
                 "constant_memory": True,
@@ -118,8 +157,18 @@ class Renderer:
                 "default_date_format": "yyyy-mm-dd",
             },
         )
-        properties = {**BASE_FORMATS, "yesno": {"num_format": f'[=1]"{yes}";[=0]"{no}";General'}}
+        yesno = f'[=1]"{yes}";[=0]"{no}";General'
+        properties = {
+            **BASE_FORMATS,
+            "yesno": {"num_format": yesno},
+            "yesno_right": {"num_format": yesno, "align": "right"},
+        }
         self.formats: dict[str, Format] = {key: self.workbook.add_format(props) for key, props in properties.items()}
+
+    def set_document_properties(self, *, title: str, subject: str, author: str, language: str) -> None:
+        self.workbook.set_properties(
+            {"title": title, "subject": subject, "author": author, "company": author, "language": language}
+        )
 
     def add_sheet(self, title: str) -> Worksheet:
         return self.workbook.add_worksheet(sheet_title(title), worksheet_class=PlainFormulaWorksheet)
@@ -157,6 +206,7 @@ class Renderer:
         formats = [column.format for column in spec.columns]
         rows = iter(spec.rows())
         header = next(rows)
+        sheet.set_row(0, HEADER_ROW_HEIGHT)  # before the row is written: constant memory
         for col, text in enumerate(header):
             self.write_string(sheet, 0, col, str(text), "header")
         # Numbers are nearly every cell: they skip the dispatch of write_value and the A1-notation
@@ -182,15 +232,22 @@ class Renderer:
         last_col = max(len(spec.columns), len(header)) - 1
         sheet.freeze_panes(1, spec.freeze_columns)
         sheet.autofilter(0, 0, max(count - 1, 1), last_col)
-        self.print_setup(sheet, header_rows=(0, 0))
+        width = sum(column.width for column in spec.columns)
+        self.print_setup(sheet, header_rows=(0, 0), fit_to_width=width <= FIT_TO_WIDTH_MAX)
+        if width > FIT_TO_WIDTH_MAX:
+            sheet.set_print_scale(WIDE_PRINT_SCALE)
+            repeated = spec.repeat_columns or ((0, spec.freeze_columns - 1) if spec.freeze_columns else None)
+            if repeated:
+                sheet.repeat_columns(*repeated)
         self.workbook.define_name(spec.identifier, "=" + reference(sheet.name, 0, 0, last_col, max(count - 1, 1)))
         return sheet, count
 
     @staticmethod
-    def print_setup(sheet: Worksheet, *, header_rows: tuple[int, int] | None) -> None:
+    def print_setup(sheet: Worksheet, *, header_rows: tuple[int, int] | None, fit_to_width: bool = True) -> None:
         sheet.set_landscape()
         sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
+        if fit_to_width:
+            sheet.fit_to_pages(1, 0)
         if header_rows is not None:
             sheet.repeat_rows(*header_rows)
 

@@ -34,15 +34,25 @@ def aggregate(
 ) -> dict[Area, Tally]:
     """{area: tally} for the country and every area a unit of `values` belongs to, also those
     where no unit has a value (their denominator is 0)."""
-    tallies: dict[Area, Tally] = {COUNTRY: Tally()}
+    # Plain ints and dicts in the loop, Decimal and Tally once per area: a year's figures are about
+    # 150 calls over 300 units and 4 areas each, which Decimal arithmetic per unit made 0.4 s.
+    share = aggregation == "share"
+    denominators: dict[Area, int] = {COUNTRY: 0}
+    numerators: dict[Area, Decimal | int] = {COUNTRY: 0}
     for unit, value in values.items():
-        for area in (COUNTRY, *areas_of_unit.get(unit, ())):
-            tally = tallies.setdefault(area, Tally())
-            if value is None:
-                continue
-            tally.denominator += 1
-            tally.numerator += (1 if value == ONE else 0) if aggregation == "share" else value
-    return tallies
+        areas = areas_of_unit.get(unit, ())
+        if value is None:
+            for area in areas:
+                if area not in denominators:
+                    denominators[area] = numerators[area] = 0
+            continue
+        increment = (1 if value == ONE else 0) if share else value
+        denominators[COUNTRY] += 1
+        numerators[COUNTRY] += increment
+        for area in areas:
+            denominators[area] = denominators.get(area, 0) + 1
+            numerators[area] = numerators.get(area, 0) + increment
+    return {area: Tally(Decimal(numerators[area]), denominator) for area, denominator in denominators.items()}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from core.text import swedish_sort_key
 from indicators.models import IndicatorVersion
 from reporting.selectors.published import PublishedYear, published_results
 from survey.coordination import monitor
-from survey.models import County, Grouping, GroupMembership, ReportingUnit, SurveyRound
+from survey.models import County, Grouping, GroupMembership, Part, ReportingUnit, SurveyRound
 
 SKR_PREFIX = "skr"  # SKR's kommungruppsindelning (skr-2017, and any later one): the start page's comparison
 
@@ -30,6 +30,7 @@ class UnitInfo:
     name: str
     kind: str  # the kind's label
     county_id: int
+    city: str = ""  # a district's municipality
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class ExportData:
     memberships: dict[tuple[int, int, int], int]  # (year, grouping id, unit id) → group id
     response_rates: list[RateRow] = field(default_factory=list)
     survey_periods: dict[int, tuple[date, date]] = field(default_factory=dict)
+    part_labels: dict[str, str] = field(default_factory=dict)  # part code → its name, the latest year's
     generated_at: datetime = field(default_factory=timezone.now)
 
     def indicators(self) -> list[IndicatorInfo]:
@@ -125,9 +127,9 @@ def collect_export_data(*, year: int) -> ExportData:
     unit_ids = {unit_id for y in years for unit_id, _code in published[y].values}
     kinds = dict(ReportingUnit.Kind.choices)
     units = [
-        UnitInfo(pk, code, name, str(kinds.get(kind, kind)), county_id)
-        for pk, code, name, kind, county_id in ReportingUnit.objects.filter(pk__in=unit_ids).values_list(
-            "pk", "code", "name", "kind", "county_id"
+        UnitInfo(pk, code, name, str(kinds.get(kind, kind)), county_id, city or "")
+        for pk, code, name, kind, county_id, city in ReportingUnit.objects.filter(pk__in=unit_ids).values_list(
+            "pk", "code", "name", "kind", "county_id", "parent__name"
         )
     ]
     units.sort(key=lambda unit: (swedish_sort_key(unit.name), unit.code))
@@ -182,4 +184,5 @@ def collect_export_data(*, year: int) -> ExportData:
         memberships=memberships,
         response_rates=rates,
         survey_periods=periods,
+        part_labels=dict(Part.objects.order_by("round__year").values_list("code", "label")),
     )

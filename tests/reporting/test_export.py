@@ -6,17 +6,19 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.spreadsheets import MAX_COLUMNS, MAX_ROWS
+from core.spreadsheets import MAX_COLUMNS, MAX_ROWS, Column, DataSheet, write_workbook
 from indicators.calculation.aggregate import Area
+from indicators.models import IndicatorVersion
 from reporting.exporters import ExportError, ResultsExporter, collect_export_data
 from reporting.models import Export
 from reporting.selectors.published import published_results
 from reporting.services import build_results_file, run_export, start_export
-from survey.models import County, ReportingUnit
+from survey.models import County, Grouping, Part, ReportingUnit
 
 from .export_helpers import NOTE, YEARS, publish_two_years, submit_some_parts
 
@@ -253,3 +255,79 @@ def test_the_export_page_says_when_the_registers_groups_changed_after_the_file(c
     text = client.get(reverse("exports:export-detail", args=[export.pk])).content.decode()
     assert warning in text
     assert "Resultat har publicerats efter att den här exporten startade" not in text  # nothing was published
+
+
+def test_the_area_sheets_give_the_units_behind_each_figure(published):
+    content = results_file()
+    results = published_results()
+    counties = sheet_rows(content, 2)
+    header = counties[0]
+    county_ids = dict(County.objects.values_list("code", "pk"))
+    checked = 0
+    for year in YEARS:
+        for code, version in results[year].versions.items():
+            with_value = header.index(f"{code} {year} antal med värde")
+            fulfilled = header.index(f"{code} {year} antal uppfyllda") if version.aggregation == "share" else None
+            for row in counties[1:]:
+                figure = results[year].figure(code, Area("county", county_id=county_ids[row[0]]))
+                if figure is None:
+                    continue
+                assert row[with_value] == figure.denominator
+                if fulfilled is not None:
+                    assert row[fulfilled] == figure.numerator
+                checked += 1
+    assert checked and not any(f"VINRN1 {year} antal uppfyllda" in header for year in YEARS)
+
+
+def test_small_counts_are_confidential_and_still_in_the_sums(published):
+    IndicatorVersion.objects.filter(indicator__code="VINRN1").update(confidential_below=5)
+    cache.clear()  # the published results keep the definitions they were read with
+    content = results_file()
+    results = published_results()
+    units, country = sheet_rows(content, 1), sheet_rows(content, 3)
+    ids = dict(ReportingUnit.objects.values_list("code", "pk"))
+    column = units[0].index("VINRN1 2024")
+    shown = {row[column] for row in units[1:]}
+    for row in units[1:]:
+        value = results[2024].value(ids[row[0]], "VINRN1")
+        if value is not None and 0 < value < 5:
+            assert row[column] == ".."
+    assert ".." in shown and 12.5 in shown and 3.0 not in shown
+    total = results[2024].figure("VINRN1", Area("country"))
+    assert country[1][country[0].index("VINRN1 2024")] == float(total.numerator)  # the 3s are in the sum
+    about = {row[0]: row[1] for row in sheet_rows(content, 7)}
+    assert about[".."].startswith("Sekretess: ett antal personer så litet (1–4)")
+
+
+def test_the_data_sheets_speak_swedish_and_name_the_parts(published):
+    content = results_file()
+    header = sheet_rows(content, 1)[0]
+    skr = Grouping.objects.get(code="skr-2017")
+    assert f"{skr.name} 2021" in header and not any(str(cell).startswith("skr-") for cell in header)
+    descriptions = sheet_rows(content, 6)
+    part = descriptions[0].index("Delenkät")
+    label = Part.objects.filter(code="vinr").values_list("label", flat=True).first()
+    assert {row[part] for row in descriptions[1:]} == {label}
+
+
+def test_the_file_has_a_title_an_author_and_its_language(published):
+    with zipfile.ZipFile(io.BytesIO(results_file())) as archive:
+        core = archive.read("docProps/core.xml").decode()
+    assert "<dc:language>sv-SE</dc:language>" in core
+    assert "<dc:creator>Socialstyrelsen och SKR</dc:creator>" in core
+    assert "<dc:title>Öppna jämförelser – våld i nära relationer: resultat 2024</dc:title>" in core
+
+
+def test_the_data_sheets_print_readably(published):
+    workbook = load_workbook(io.BytesIO(results_file()))
+    for sheet in workbook.worksheets[1:]:
+        assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+    about = workbook.worksheets[7]
+    assert about.sheet_properties.pageSetUpPr.fitToPage and about.page_setup.fitToHeight == 0  # width 1
+    # A sheet far wider than a page (the units sheet of 2016–2025 has 200 columns): at a readable size over
+    # several pages, with its code and name on each, not shrunk to one page's width.
+    columns = [Column(10), Column(28), *[Column(8)] * 200]
+    rows = lambda: iter([["Kod", "Namn", *range(200)], ["0880", "Kalmar", *[1] * 200]])  # noqa: E731
+    wide = load_workbook(io.BytesIO(write_workbook([DataSheet("Wide", "Enheter", columns, rows, 2)]))).worksheets[0]
+    assert not wide.sheet_properties.pageSetUpPr.fitToPage and wide.print_title_cols == "$A:$B"
+    assert wide.page_setup.scale == 70 and wide.print_title_rows == "$1:$1"

@@ -18,6 +18,9 @@ class Command(BaseCommand):
         "the public then downloads; --store without --year stores the file of every published year that "
         "has no up-to-date file."
     )
+    # Django's system checks (URLs, templates, models) took about a second of every run; they are
+    # for starting a server, and `manage.py check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
