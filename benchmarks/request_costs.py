@@ -98,10 +98,10 @@ class Meter:
         profile = self.profiles[kind] if self.profiles is not None else None
         with CaptureQueriesContext(connection) as captured:
             start = time.process_time()
-            if profile:
+            if profile is not None:
                 profile.enable()
             answer = request(*args, **kwargs)
-            if profile:
+            if profile is not None:
                 profile.disable()
             self.cpu[kind] += time.process_time() - start
         self.count[kind] += 1
