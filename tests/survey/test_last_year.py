@@ -4,7 +4,9 @@ and recorded in the history as last year's. The 2023 and 2024 forms differ in on
 overensk_uppfoljd asks about 12 months in 2023 and 24 months in 2024."""
 
 import re
+from unittest import mock
 
+import django.urls
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -119,3 +121,21 @@ def test_an_autosave_keeps_last_years_answer_beside_the_question_without_reading
     )
     # The response once (the access check and lock): last year's response is not read.
     assert len([q for q in queries.captured_queries if 'FROM "survey_response"' in q["sql"]]) == 1
+
+
+def test_the_copy_button_saves_on_the_parts_own_address_which_a_page_works_out_once(client, respondent, kalmar):
+    """Each question's buttons post to the part's save address: the page, and an autosave's answer,
+    reverse it once for all their questions (once per question was a share of a part page's CPU)."""
+    client.force_login(respondent)
+    with mock.patch("django.urls.reverse", wraps=django.urls.reverse) as reversed_urls:  # the {% url %} tag's
+        page = client.get(url(kalmar)).content.decode()
+    copy = f'name="copy" value="skola_rutin" hx-post="{url(kalmar)}"'
+    assert copy in block(page, "skola_rutin") and f'hx-post="{url(kalmar)}" hx-trigger="change"' in page
+    saves = [call for call in reversed_urls.call_args_list if call.args == ("survey:response-part",)
+             and call.kwargs["kwargs"] == {"pk": kalmar.pk, "part": "vinr"}]  # fmt: skip
+    assert len(saves) == 1
+    last_year = {name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+                 for name in ("ly_skola_rutin", "lyt_skola_rutin")}  # fmt: skip
+    saved = client.post(url(kalmar), {"skola_rutin": "ja", "v_skola_rutin": "0", "o_skola_rutin": "", **last_year,
+                                      "changed": "skola_rutin"}, headers=HTMX).content.decode()  # fmt: skip
+    assert copy in block(saved, "skola_rutin")
