@@ -20,9 +20,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxwriter.core import Core
 from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellNumberTuple, Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NO_VALUE = "–"  # no value: the most common text of the data sheets
@@ -60,7 +60,7 @@ BASE_FORMATS: dict[str, dict[str, object]] = {
 
 
 class PlainFormulaWorksheet(Worksheet):
-    """A worksheet that writes formulas as given. xlsxwriter runs about 30 regular expressions over
+    """A worksheet that writes formulas as given, and numbers in one step. xlsxwriter runs about 30 regular expressions over
     every formula to prefix Excel 365's dynamic-array functions with `_xlfn.`; the results file uses
     only INDEX, MATCH, IF, IFERROR, ISNUMBER and NA, and this makes its start page about ten times
     faster to write. (A documented extension point: `add_worksheet(worksheet_class=...)`; the private
@@ -68,6 +68,18 @@ class PlainFormulaWorksheet(Worksheet):
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula
+
+    def _write_cell(self, row: int, col: int, cell: object) -> None:
+        """A formatted number, nearly every cell of the data sheets, as one string: the XML
+        xlsxwriter writes for it, without its attribute list and escaping (a cell reference and a
+        format index need none), about a third of the file's writing time."""
+        if cell.__class__ is CellNumberTuple and cell.format is not None:  # type: ignore[attr-defined]
+            self.fh.write(
+                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}">'  # type: ignore[attr-defined]
+                f"<v>{cell.number:.16G}</v></c>"  # type: ignore[attr-defined]
+            )
+            return
+        super()._write_cell(row, col, cell)
 
 
 class LanguageCore(Core):

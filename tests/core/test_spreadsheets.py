@@ -6,7 +6,8 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import CellNumberTuple, Worksheet
 
 from core.spreadsheets import Column, DataSheet, PlainFormulaWorksheet, Renderer
 
@@ -40,3 +41,18 @@ def test_a_data_sheet_written_through_the_private_methods_reads_back_as_written(
     renderer.close()
     cells = [[cell.value for cell in row] for row in load_workbook(buffer).active.iter_rows()]
     assert cells == rows
+
+
+@pytest.mark.parametrize("number", [0, 1, -3, 2.5, 0.125, 1e-20, 123456789012345.6])
+def test_a_formatted_number_cell_is_written_as_xlsxwriter_itself_writes_it(number):
+    """The fast path of PlainFormulaWorksheet._write_cell gives the same XML as the stock writer."""
+
+    def xml(worksheet_class: type[Worksheet]) -> str:
+        buffer = io.StringIO()
+        sheet = worksheet_class()
+        sheet.fh = buffer
+        sheet._write_cell(41, 27, CellNumberTuple(number, Format({"num_format": "0%"}, xf_indices={})))
+        return buffer.getvalue()
+
+    assert "<v>" in xml(Worksheet)
+    assert xml(PlainFormulaWorksheet) == xml(Worksheet)
