@@ -60,11 +60,12 @@ BASE_FORMATS: dict[str, dict[str, object]] = {
 
 
 class PlainFormulaWorksheet(Worksheet):
-    """A worksheet that writes formulas as given, and numbers in one step. xlsxwriter runs about 30 regular expressions over
-    every formula to prefix Excel 365's dynamic-array functions with `_xlfn.`; the results file uses
-    only INDEX, MATCH, IF, IFERROR, ISNUMBER and NA, and this makes its start page about ten times
-    faster to write. (A documented extension point: `add_worksheet(worksheet_class=...)`; the private
-    method it overrides is checked by tests/core/test_spreadsheets.py.)"""
+    """A worksheet that writes formulas as given, and numbers in one step (_write_cell).
+    xlsxwriter runs about 30 regular expressions over every formula to prefix Excel 365's
+    dynamic-array functions with `_xlfn.`; the results file uses only INDEX, MATCH, IF, IFERROR,
+    ISNUMBER and NA, and this makes its start page about ten times faster to write. (A documented
+    extension point: `add_worksheet(worksheet_class=...)`; the private methods it overrides are
+    checked by tests/core/test_spreadsheets.py.)"""
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula

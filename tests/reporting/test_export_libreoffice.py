@@ -38,7 +38,8 @@ from .export_helpers import publish_two_years
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
-        shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it"
+        shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+        reason="LibreOffice (soffice) or poppler-utils (pdftotext) is not installed; .ci/run installs both",
     ),
 ]
 
