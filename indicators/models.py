@@ -86,8 +86,11 @@ class IndicatorVersion(models.Model):
         return f"{self.indicator.code} {self.year}"
 
     def is_confidential(self, value: Decimal | None) -> bool:
-        """Whether a published value (a unit's count or an area's sum) is shown as ".."."""
-        return value is not None and 0 < value < self.confidential_below
+        """Whether a published value (a unit's count or an area's sum) is shown as "..". Only a sum
+        counts persons: a share counts units and is never confidential."""
+        return (
+            self.aggregation == self.Aggregation.SUM and value is not None and 0 < value < self.confidential_below
+        )
 
 
 class UnitResult(models.Model):

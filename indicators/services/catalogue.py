@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.audit import record_event
@@ -32,8 +33,12 @@ COLUMNS = ("code", "kind", "part", "title_sv", "rule", "aggregation", "first_yea
            "desired_direction", "comparability_note", "description_sv", "rule_text_sv")  # fmt: skip
 # The most rows the catalogue may hold (core/workbooks.py; README, *Imports*); it has about 20.
 CATALOGUE_ROWS = 2_000
-# An optional column: empty or absent gives a key figure KEY_FIGURE_CONFIDENTIAL_BELOW, an indicator 0.
+# An optional column: empty or absent gives a sum (a count of persons) KEY_FIGURE_CONFIDENTIAL_BELOW,
+# a share 0. A share counts units, never persons, so it takes no other threshold.
 CONFIDENTIAL_COLUMN = "confidential_below"
+SHARE_NOT_CONFIDENTIAL = gettext_lazy(
+    "Only a count of persons (aggregation: sum) can be confidential; a share counts units, not persons. Use 0."
+)
 # The fields of a version an analyst edits, in the order of the form.
 FIELDS = ("title", "description", "kind", "part_code", "rule", "rule_text", "aggregation", "desired_direction",
           "comparability_note", "confidential_below")  # fmt: skip
@@ -152,7 +157,9 @@ def _read(path: Path) -> tuple[list[_Row], list[str]]:
                 % {"column": CONFIDENTIAL_COLUMN, "value": threshold_text}
             )
         if threshold is None:
-            threshold = KEY_FIGURE_CONFIDENTIAL_BELOW if row["kind"] == Kind.KEY_FIGURE else 0
+            threshold = KEY_FIGURE_CONFIDENTIAL_BELOW if row["aggregation"] == Aggregation.SUM else 0
+        elif threshold and row["aggregation"] != Aggregation.SUM:
+            found.append(str(SHARE_NOT_CONFIDENTIAL))
         first, last = _year(row["first_year"]), _year(row["last_year"])
         if first is None or (row["last_year"] and (last is None or last < first)):
             found.append(_("first_year must be a year, and last_year empty or a year from first_year on."))
@@ -272,6 +279,8 @@ def _change_problems(version: IndicatorVersion, values: Mapping[str, Any]) -> di
         errors["desired_direction"] = [_("A key figure has no desired direction.")]
     if values["kind"] == Kind.INDICATOR and values["aggregation"] != Aggregation.SHARE:
         errors["aggregation"] = [_("An indicator is aggregated as the share of units that fulfil it.")]
+    if values["confidential_below"] and values["aggregation"] != Aggregation.SUM:
+        errors["confidential_below"] = [str(SHARE_NOT_CONFIDENTIAL)]
     questions = questions_of_year(version.year)
     if questions is not None:
         found = rule_problems(

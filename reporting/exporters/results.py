@@ -95,7 +95,7 @@ def text_formula(text: str) -> str:
 
 
 def joined_formula(template: str, **parts: str) -> str:
-    """A translated text with %(name)s placeholders as a formula that joins its words to the
+    """A translated text with %(name)s fields as a formula that joins its words to the
     expressions in `parts`: "%(fulfilled)s av %(units)s" → X&" av "&Y."""
     pieces = re.split(r"%\((\w+)\)s", template)
     joined = [parts[piece] if index % 2 else text_formula(piece) for index, piece in enumerate(pieces) if piece]

@@ -347,7 +347,7 @@ def kpi_metadata(published: dict[int, PublishedYear]) -> list[dict]:
                 "aggregation": version.aggregation,
                 "desired_direction": version.desired_direction,
                 # Counts of persons from 1 up to below it have status ".." (the latest year's; 0: never).
-                "confidential_below": version.confidential_below if version.aggregation == "sum" else 0,
+                "confidential_below": version.confidential_below,
                 "years": years,
                 "comparability_notes": [
                     {"year": year, "note": published[year].versions[code].comparability_note}

@@ -34,14 +34,9 @@ class PublishedYear:
         return self.figures.get(code, {}).get(area)
 
     def is_confidential(self, code: str, value: Decimal | None) -> bool:
-        """Whether a count of persons (a unit's key figure or an area's sum) is published as ".."
-        under the indicator's threshold of that year. A share is never: it counts units, not persons."""
+        """Whether a value of `code` is published as ".." under that year's definition."""
         version = self.versions.get(code)
-        return (
-            version is not None
-            and version.aggregation == IndicatorVersion.Aggregation.SUM
-            and version.is_confidential(value)
-        )
+        return version is not None and version.is_confidential(value)
 
 
 def published_years() -> list[int]:

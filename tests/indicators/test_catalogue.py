@@ -3,6 +3,7 @@
 import csv
 import re
 import time
+from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -142,6 +143,54 @@ def test_a_catalogue_row_of_the_wrong_kind_is_listed_with_its_row(tmp_path):
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(path=path)
     assert caught.value.problems == ["Rad 19: Typen måste vara indicator eller nyckeltal, inte nyckel."]
+
+
+
+SHARE_THRESHOLD_REFUSED = (
+    "Bara antal personer (aggregering: summa) kan sekretessmarkeras; en andel räknar enheter, inte personer. Ange 0."
+)
+
+
+def catalogue_with_thresholds(tmp_path: Path, thresholds: dict[str, str]) -> Path:
+    """A copy of the catalogue with the optional confidential_below column, set for `thresholds`."""
+    rows = list(csv.DictReader(CATALOGUE.open(encoding="utf-8")))
+    path = tmp_path / "indicators.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=[*rows[0], "confidential_below"])
+        writer.writeheader()
+        writer.writerows({**row, "confidential_below": thresholds.get(row["code"], "")} for row in rows)
+    return path
+
+
+def test_the_catalogue_masks_counts_of_persons_by_default_and_never_shares():
+    load_catalogue(years=[2024])
+    assert version("VINRN1", 2024).confidential_below == 5  # a sum: counts 1–4 are confidential
+    assert version("VINR02", 2024).confidential_below == 0
+    assert version("VINRN1", 2024).is_confidential(Decimal(4)) and not version("VINRN1", 2024).is_confidential(0)
+
+
+def test_a_threshold_on_a_share_is_refused_with_its_row_and_nothing_is_stored(tmp_path):
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(path=catalogue_with_thresholds(tmp_path, {"VINR02": "5", "VINRN1": "3"}))
+    assert caught.value.problems == [f"Rad 3: {SHARE_THRESHOLD_REFUSED}"]  # VINR02; VINRN1's 3 is fine
+    assert not IndicatorVersion.objects.exists()
+
+
+def test_a_share_is_never_confidential_whatever_its_stored_threshold():
+    load_catalogue(years=[2024])
+    IndicatorVersion.objects.filter(indicator__code="VINR02").update(confidential_below=5)
+    assert not version("VINR02", 2024).is_confidential(Decimal(1))
+
+
+def test_an_analysts_threshold_on_a_share_is_refused_at_its_field(client, analyst):
+    load_round_2024()
+    load_catalogue(years=[2024])
+    client.force_login(analyst)
+    school = version("VINR02", 2024)
+    response = client.post(edit_url(), form_data(school, title="Skolgång", confidential_below="5"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["confidential_below"] == [SHARE_THRESHOLD_REFUSED]
+    assert (version("VINR02", 2024).title, version("VINR02", 2024).confidential_below) == (school.title, 0)
 
 
 # --- the pages ------------------------------------------------------------------------------

@@ -120,7 +120,9 @@ def test_the_summary_is_at_the_top_of_the_unit_page(client, published):
 
 
 def version(code: str, *, kind: str = "indicator", title: str = "") -> IndicatorVersion:
-    return IndicatorVersion(year=2024, kind=kind, title=title or code, aggregation="share", part_code="vinr")
+    """An unsaved definition as the catalogue gives it: an indicator is a share, a key figure a sum."""
+    aggregation = "sum" if kind == "nyckeltal" else "share"
+    return IndicatorVersion(year=2024, kind=kind, title=title or code, aggregation=aggregation, part_code="vinr")
 
 
 def test_the_summary_says_what_the_unit_has_and_what_it_lacks():
